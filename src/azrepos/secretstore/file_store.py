@@ -62,5 +62,5 @@ class FileStore:
         self._save(data)
         return True
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         return sorted(self._load())

@@ -52,7 +52,7 @@ class KeyringStore:
 
     def set(self, key: str, secret: Secret) -> None:
         self._call("store a secret", self._backend.set_password, SERVICE, key, secret.reveal())
-        names = set(self.keys()) | {key}
+        names = set(self.names()) | {key}
         self._call("store a secret", self._backend.set_password, SERVICE, _INDEX,
                    json.dumps(sorted(names)))
 
@@ -60,12 +60,12 @@ class KeyringStore:
         if self._call("read a secret", self._backend.get_password, SERVICE, key) is None:
             return False
         self._call("delete a secret", self._backend.delete_password, SERVICE, key)
-        names = set(self.keys()) - {key}
+        names = set(self.names()) - {key}
         self._call("store a secret", self._backend.set_password, SERVICE, _INDEX,
                    json.dumps(sorted(names)))
         return True
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         raw = self._call("read a secret", self._backend.get_password, SERVICE, _INDEX)
         try:
             return sorted(json.loads(raw)) if raw else []
