@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..auth.pat_sources import resolve_pat
-from ..config.settings import resolve
-from ..rest.client import AzureDevOpsClient
+from ..config.settings import resolve, resolve_seconds
+from ..rest.client import AzureDevOpsClient, CredentialSource
+from ..rest.transport import RetryPolicy
 from ..secretstore.base import SecretStore
 from ..secretstore.selection import open_store
 from ..urls import Organization, parse_org_url
@@ -48,7 +49,13 @@ class OrgContext:
         credential = resolve_pat(
             self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin, open_store=lambda: self.store
         )
-        return AzureDevOpsClient(self.org, credential, ca_bundle=ca_bundle(self.org.url))
+        return client_for(self.org, credential)
+
+
+def client_for(org: Organization, credential: CredentialSource) -> AzureDevOpsClient:
+    policy = RetryPolicy(read_timeout=resolve_seconds("http_timeout", url=org.url),
+                         total_budget=resolve_seconds("retry_budget", url=org.url))
+    return AzureDevOpsClient(org, credential, ca_bundle=ca_bundle(org.url), policy=policy)
 
 
 def ca_bundle(url: str) -> str | None:

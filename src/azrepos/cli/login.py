@@ -8,8 +8,7 @@ import sys
 from ..auth.credentials import PatCredential
 from ..auth.pat_sources import read_pat, store_key
 from ..errors import UsageError
-from ..rest.client import AzureDevOpsClient
-from .context import OrgContext, ca_bundle
+from .context import OrgContext, client_for
 from .output import emit
 
 
@@ -38,8 +37,7 @@ def run_login(args: argparse.Namespace) -> int:
     credential = PatCredential(read_pat(sys.stdin), "PAT from standard input")
     who = ""
     if args.verify:  # check first, so a bad PAT never gets stored
-        data = AzureDevOpsClient(ctx.org, credential, ca_bundle=ca_bundle(ctx.org.url)
-                                 ).connection_data()
+        data = client_for(ctx.org, credential).connection_data()
         who = f" for {data.user.display_name}"
     ctx.store.set(store_key(ctx.org), credential.pat)
     emit(args.json, {"changed": True, "org_url": ctx.org.url, "store": ctx.store.name},

@@ -26,6 +26,8 @@ SETTINGS: dict[str, Setting] = {
     "vssps_url": Setting("azrepos.vsspsUrl", ("AZREPOS_VSSPS_URL",)),
     "ssh_key": Setting("azrepos.sshKey", ("AZREPOS_SSH_KEY",)),
     "log_level": Setting("azrepos.logLevel", ("AZREPOS_LOG_LEVEL",), "WARNING"),
+    "http_timeout": Setting("azrepos.httpTimeout", ("AZREPOS_HTTP_TIMEOUT",), "30"),
+    "retry_budget": Setting("azrepos.retryBudget", ("AZREPOS_RETRY_BUDGET",), "120"),
 }
 
 
@@ -52,3 +54,19 @@ def resolve(name: str, *, url: str | None = None, env: Mapping[str, str] | None 
         if value:
             return value
     return git_config_get(setting.git_key, url) or setting.default
+
+
+def resolve_seconds(name: str, *, url: str | None = None) -> float:
+    """A duration setting in seconds; a bad value is a usage error naming the setting."""
+    from ..errors import UsageError
+
+    raw = resolve(name, url=url) or ""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        setting = SETTINGS[name]
+        raise UsageError(f"{setting.env[0]} / {setting.git_key} must be a number of seconds "
+                         f"between 0 and 3600, not {raw!r}", hint=f"unset {setting.env[0]}")
+    return value

@@ -21,6 +21,7 @@ from ..redaction import scrub
 from ..sshkeys.public_key import same_key
 from ..urls import Organization
 from .models import ConnectionData, SessionToken, format_time
+from .session import PinnedSession
 from .transport import RetryPolicy, Transport
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,7 @@ class AzureDevOpsClient:
     ) -> None:
         self.org = org
         self._credential = credential
-        http = session or requests.Session()
-        if ca_bundle:
-            http.verify = ca_bundle
+        http = session or PinnedSession(ca_bundle)
         http.headers.update(
             {
                 "Accept": "application/json",

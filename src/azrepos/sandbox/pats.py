@@ -27,7 +27,7 @@ def generate_pat() -> str:
         + "AAAAAZDO"
         + _pick(_ALNUM, 4)
     )
-    assert len(pat) == 84  # noqa: S101 - format invariant, cheap to keep honest
+    assert len(pat) == 84  # format invariant, cheap to keep honest
     return pat
 
 

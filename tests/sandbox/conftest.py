@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# sandbox_fixture.py lives one level up so that other test folders can import it too.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sandbox_fixture import SandboxProcess, start_sandbox  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """One sandbox shared by the tests that do not restart it. Tests use their own keys."""
+    process = start_sandbox(tmp_path_factory.mktemp("sandbox") / "state")
+    yield process
+    assert process.stop() == 0
+
+
+@pytest.fixture
+def clean_faults(sandbox: SandboxProcess) -> Iterator[None]:
+    sandbox.admin("DELETE", "/_sandbox/faults")
+    yield
+    sandbox.admin("DELETE", "/_sandbox/faults")
+
+
+@pytest.fixture
+def make_key(tmp_path: Path) -> Callable[..., Path]:
+    """make_key(name, type="rsa", bits=2048) -> path of a new private key (``.pub`` beside)."""
+
+    def make(name: str = "id", key_type: str = "rsa", bits: int = 2048) -> Path:
+        path = tmp_path / name
+        args = ["ssh-keygen", "-q", "-t", key_type, "-N", "", "-C", name, "-f", str(path)]
+        if key_type == "rsa":
+            args += ["-b", str(bits)]
+        subprocess.run(args, check=True)
+        return path
+
+    return make
