@@ -30,7 +30,7 @@ options:
     type: str
   token:
     description:
-      - An Entra ID access token of that user, sent as C(Authorization: Bearer). Never logged.
+      - "An Entra ID access token of that user, sent as C(Authorization: Bearer). Never logged."
       - Service principals cannot manage a user's SSH keys.
     type: str
   ca_bundle:
@@ -39,8 +39,8 @@ options:
       - Defaults to E(AZREPOS_CA_BUNDLE), E(REQUESTS_CA_BUNDLE), then git config C(azrepos.caBundle).
     type: path
 requirements:
-  - the C(azrepos) Python package, importable by the interpreter that runs the module
-    (run it on the controller with C(delegate_to: localhost))
+  - "the C(azrepos) Python package, importable by the interpreter that runs the module
+    (run it on the controller with C(delegate_to: localhost))"
 notes:
   - The module only parses its options and calls the azrepos core; keys are compared by their
     SHA256 fingerprint there, never by display name.

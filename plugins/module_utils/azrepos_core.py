@@ -53,6 +53,7 @@ __all__ = [
     "require_core",
     "resolve_setting",
     "scrub",
+    "write_count",
 ]
 
 WRITE_LABELS = ("add SSH key", "update SSH key", "revoke SSH key")
@@ -64,10 +65,10 @@ def require_core(module):
         return
     module.fail_json(
         msg=(
-            "the azrepos Python package is not importable by %s, the interpreter running this "
-            "module. Install it there (pip install azrepos, or pip install -e . from its "
-            "repository), and run the module on the controller with delegate_to: localhost and "
-            "ansible_python_interpreter: '{{ ansible_playbook_python }}'." % sys.executable
+            f"the azrepos Python package is not importable by {sys.executable}, the interpreter "
+            "running this module. Install it there (pip install azrepos, or pip install -e . from "
+            "its repository), and run the module on the controller with delegate_to: localhost "
+            "and ansible_python_interpreter: '{{ ansible_playbook_python }}'."
         ),
         exception=AZREPOS_IMPORT_ERROR,
     )
@@ -116,8 +117,8 @@ def make_client(module):
         credential = PatCredential(Secret(params["pat"]), "PAT from the module's pat option")
     else:
         module.fail_json(
-            msg="no credential for %s: give pat (or set AZURE_DEVOPS_EXT_PAT on the host that "
-            "runs the module), or token" % org.url
+            msg=f"no credential for {org.url}: give pat (or set AZURE_DEVOPS_EXT_PAT on the host "
+            "that runs the module), or token"
         )
     ca_bundle = params.get("ca_bundle") or resolve_setting("ca_bundle", url=org.url)
     return org, AzureDevOpsClient(org, credential, ca_bundle=ca_bundle)

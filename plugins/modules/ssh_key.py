@@ -17,8 +17,8 @@ description:
     the same key lists the keys once and writes nothing.
   - Azure DevOps accepts RSA keys only (2048 bits or more); other keys are refused before any
     network call.
-  - Run it where the user's credential is, normally the controller
-    (C(delegate_to: localhost)); the key pair itself stays on the target.
+  - "Run it where the user's credential is, normally the controller
+    (C(delegate_to: localhost)); the key pair itself stays on the target."
 author:
   - azrepos maintainers
 extends_documentation_fragment:
@@ -139,7 +139,6 @@ diff:
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
     AzreposError,
     KeySync,
@@ -167,11 +166,11 @@ def _describe(token):
 
 def _registration_text(fingerprint, tokens):
     if not tokens:
-        return "%s: not registered\n" % fingerprint
+        return f"{fingerprint}: not registered\n"
     lines = []
     for token in tokens:
         valid_to = format_time(token.valid_to) if token.valid_to else "no expiry"
-        lines.append("%s: registered as %r until %s\n" % (fingerprint, token.display_name, valid_to))
+        lines.append(f"{fingerprint}: registered as {token.display_name!r} until {valid_to}\n")
     return "".join(sorted(lines))
 
 
@@ -190,11 +189,12 @@ def run(module):
             renew_within_days=params["renew_within_days"],
             tokens=tokens,
         )
-        after = [t for t in before if t is not result.token] + ([result.token] if result.token else [])
+        kept = [t for t in before if not result.token or t.authorization_id != result.token.authorization_id]
+        after = kept + ([result.token] if result.token else [])
         if result.action == "extended" and module.check_mode:
-            after_text = "%s: registered, extended by %d days\n" % (key.fingerprint, params["valid_days"])
+            after_text = f"{key.fingerprint}: registered, extended by {params['valid_days']} days\n"
         elif result.action == "added" and module.check_mode:
-            after_text = "%s: registered as %r\n" % (key.fingerprint, params["name"])
+            after_text = f"{key.fingerprint}: registered as {params['name']!r}\n"
         else:
             after_text = _registration_text(key.fingerprint, after)
     else:
@@ -217,8 +217,8 @@ def run(module):
         calls=calls,
         writes=write_count(calls),
         diff=dict(
-            before_header="%s SSH keys" % org.url,
-            after_header="%s SSH keys" % org.url,
+            before_header=f"{org.url} SSH keys",
+            after_header=f"{org.url} SSH keys",
             before=_registration_text(result.fingerprint, before),
             after=after_text,
         ),
@@ -247,10 +247,11 @@ def main():
     require_core(module)
     for option in ("valid_days", "renew_within_days"):
         if not 1 <= module.params[option] <= 3650:
-            module.fail_json(msg="%s must be between 1 and 3650, not %d" % (option, module.params[option]))
+            module.fail_json(msg=f"{option} must be between 1 and 3650, not {module.params[option]}")
     fingerprint = module.params["fingerprint"]
     if fingerprint and not fingerprint.startswith("SHA256:"):
-        module.fail_json(msg="fingerprint must be a SHA256 fingerprint (SHA256:...), as ssh-keygen -lf prints it")
+        module.fail_json(msg="fingerprint must be a SHA256 fingerprint (SHA256:...), "
+                         "as ssh-keygen -lf prints it")
 
     logs = LogCollector().install()
     try:
@@ -261,8 +262,8 @@ def main():
             status=getattr(exc, "status", None),
             tf_code=getattr(exc, "tf_code", None),
         )
-    except Exception as exc:  # noqa: BLE001 - report any failure without leaking a secret
-        module.fail_json(msg="%s: %s" % (type(exc).__name__, scrub(str(exc))),
+    except Exception as exc:  # report any failure without leaking a secret
+        module.fail_json(msg=f"{type(exc).__name__}: {scrub(str(exc))}",
                          exception=scrub(traceback.format_exc()))
     for message in logs.messages:
         module.warn(message)

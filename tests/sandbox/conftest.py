@@ -10,7 +10,7 @@ import pytest
 # sandbox_fixture.py lives one level up so that other test folders can import it too.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox_fixture import SandboxProcess, start_sandbox  # noqa: E402
+from sandbox_fixture import SandboxProcess, start_sandbox
 
 
 @pytest.fixture(scope="session")

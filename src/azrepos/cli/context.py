@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..auth.pat_sources import resolve_pat
+from ..auth.chain import resolve_credential
 from ..config.settings import resolve, resolve_seconds
 from ..rest.client import AzureDevOpsClient, CredentialSource
 from ..rest.transport import RetryPolicy
@@ -46,8 +46,9 @@ class OrgContext:
 
     @cached_property
     def client(self) -> AzureDevOpsClient:
-        credential = resolve_pat(
-            self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin, open_store=lambda: self.store
+        credential = resolve_credential(
+            self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin,
+            open_store=lambda: self.store, ca_bundle=ca_bundle(self.org.url),
         )
         return client_for(self.org, credential)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..fileio import write_atomic
+from .environment import Machine, gcm_store_for
 from .templates import render
 
 
@@ -32,6 +33,16 @@ class GitConfigSpec:
     helper_path: str = "azrepos"
     gcm: dict[str, Any] = field(default_factory=dict)
     ssh_rewrites: list[dict[str, str]] = field(default_factory=list)
+
+
+def gcm_settings(machine: Machine, *, credential_type: str = "oauth",
+                 msauth_flow: str | None = None) -> tuple[dict[str, Any], str | None]:
+    """GCM settings for this machine, and the helper path where it must differ (WSL)."""
+    choice = gcm_store_for(machine)
+    flow = msauth_flow or ("auto" if machine.kind == "desktop" else "devicecode")
+    return ({"credential_type": credential_type, "msauth_flow": flow,
+             "credential_store": choice.credential_store,
+             "cache_options": choice.cache_options}, choice.helper_path)
 
 
 def include_path(home: Path) -> Path:

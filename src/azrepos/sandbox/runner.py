@@ -168,7 +168,8 @@ def _serve(state_dir: Path, port: int, ssh_port: int, ready: ReadyCallback | Non
            stop: _StopFlag) -> int:
     started = time.monotonic()
     info_path = state_dir / INFO_NAME
-    _remove_info(info_path)
+    # We hold the state dir's lock, so any sandbox.json here is stale: never let it look ready.
+    info_path.unlink(missing_ok=True)
     store = Store(state_dir / DB_NAME)
     server: SandboxHTTPServer | None = None
     serving: threading.Thread | None = None

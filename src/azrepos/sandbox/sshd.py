@@ -199,9 +199,32 @@ class SshdProcess:
             self.process.stderr.close()
 
 
+def stop_stale_sshd(ssh_dir: Path) -> None:
+    """Stop an sshd left behind by a sandbox that was killed outright (SIGKILL, OOM).
+
+    Only a process whose command line names this state dir's sshd_config is touched.
+    """
+    pid_file, config = ssh_dir / "sshd.pid", str(ssh_dir / "sshd_config")
+    try:
+        pid = int(pid_file.read_text().strip())
+        # sshd rewrites its title ("sshd: /usr/sbin/sshd -D -f CONFIG ..."), so split on
+        # spaces as well as NULs.
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+    except (OSError, ValueError):
+        return
+    if not words or b"sshd" not in words[0] or config.encode() not in words:
+        return
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(50):
+        if not Path(f"/proc/{pid}").exists():
+            return
+        time.sleep(0.1)
+
+
 def start_sshd(ssh_dir: Path, log: Path, port: int, host_key: HostKey,
                script: Path) -> SshdProcess:
     """Start sshd on ``port`` (0: a free one, retrying if another process takes it first)."""
+    stop_stale_sshd(ssh_dir)
     attempts = 1 if port else 5
     for attempt in range(attempts):
         chosen = port or free_port()
