@@ -4,6 +4,7 @@
 
 - ``organization``: what an organization URL means (name, canonical URL, identity service URL,
   kind, the key naming it in secret stores), from ``azrepos.urls.parse_org_url``.
+- ``gitconfig_org``: an organization entry for ``templates/gitconfig.j2``.
 - ``ssh_target``: where an organization's SSH endpoint is and which host key to trust there,
   from ``azrepos.sshkeys.host_setup`` and ``known_hosts``.
 - ``ssh_config_hosts``: the ``Host`` entries for ``templates/ssh_config.j2``, from
@@ -49,12 +50,30 @@ def organization(url: str, vssps_url: str | None = None) -> dict:
             "alias": ssh_config.org_alias(org.name)}
 
 
-def ssh_target(url: str, host: str | None = None, port: int | None = None,
+def gitconfig_org(entry: str | dict) -> dict:
+    """``{url, ca_file}`` for ``templates/gitconfig.j2``, the URL in the core's canonical form
+    (the credential scope git matches)."""
+    spec = {"url": entry} if isinstance(entry, str) else dict(entry)
+    org = _org(str(spec["url"]), spec.get("vssps_url"))
+    return {"url": org.url, "ca_file": spec.get("ca_file") or None}
+
+
+def ssh_target(entry: str | dict, host: str | None = None, port: int | None = None,
                user: str | None = None, host_key: str | None = None,
                host_key_fingerprint: str | None = None) -> dict:
-    """SSH endpoint of an organization. Azure's own hosts come with the published host key;
-    elsewhere (Server, the sandbox) pass ``host``, ``port``, ``user`` and the expected
-    ``host_key_fingerprint`` (and the key line if you have it; the role scans it otherwise)."""
+    """SSH endpoint of an organization, from its URL or a dict ``{url, ssh_host, ssh_port,
+    ssh_user, host_key, host_key_fingerprint}``. Azure's own hosts come with the published host
+    key; elsewhere (Server, the sandbox) give host, port, user and the expected host key
+    fingerprint (and the key line if you have it; the ssh_key role scans it otherwise)."""
+    if isinstance(entry, dict):
+        url = str(entry["url"])
+        host = entry.get("ssh_host") or host
+        port = entry.get("ssh_port") or port
+        user = entry.get("ssh_user") or user
+        host_key = entry.get("host_key") or host_key
+        host_key_fingerprint = entry.get("host_key_fingerprint") or host_key_fingerprint
+    else:
+        url = entry
     org = _org(url)
     target = host_setup.target_for(org, host=host or None, port=int(port) if port else None,
                                    user=user or None)
@@ -63,6 +82,7 @@ def ssh_target(url: str, host: str | None = None, port: int | None = None,
         names = list(known_hosts.AZURE_SSH_HOSTS)
     return {
         "org": org.name,
+        "org_url": org.url,
         "hostname": target.hostname,
         "port": target.port,
         "user": target.user,
@@ -92,6 +112,7 @@ class FilterModule:
     def filters(self) -> dict:
         return {
             "organization": organization,
+            "gitconfig_org": gitconfig_org,
             "ssh_target": ssh_target,
             "ssh_config_hosts": ssh_config_hosts,
         }

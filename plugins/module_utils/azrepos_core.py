@@ -24,6 +24,7 @@ try:
     from azrepos.rest.client import AzureDevOpsClient
     from azrepos.rest.models import format_time
     from azrepos.sshkeys.public_key import parse as parse_public_key
+    from azrepos.sshkeys.public_key import require_azure_compatible
     from azrepos.sshkeys.sync import KeySync, registered_with
     from azrepos.urls import parse_org_url
 except ImportError:
@@ -50,6 +51,7 @@ __all__ = [
     "parse_org_url",
     "parse_public_key",
     "registered_with",
+    "require_azure_compatible",
     "require_core",
     "resolve_setting",
     "scrub",

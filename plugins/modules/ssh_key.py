@@ -148,6 +148,7 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
     make_client,
     parse_public_key,
     registered_with,
+    require_azure_compatible,
     require_core,
     scrub,
     write_count,
@@ -178,9 +179,11 @@ def run(module):
     params = module.params
     org, client = make_client(module)
     sync = KeySync(client, check_mode=module.check_mode)
+    key = parse_public_key(params["public_key"]) if params["public_key"] else None
+    if params["state"] == "present":
+        require_azure_compatible(key)  # refused before any network call
     tokens = client.list_ssh_keys()
     if params["state"] == "present":
-        key = parse_public_key(params["public_key"])
         before = registered_with(tokens, key.fingerprint)
         result = sync.present(
             key,
@@ -198,11 +201,7 @@ def run(module):
         else:
             after_text = _registration_text(key.fingerprint, after)
     else:
-        fingerprint = (
-            parse_public_key(params["public_key"]).fingerprint
-            if params["public_key"]
-            else params["fingerprint"]
-        )
+        fingerprint = key.fingerprint if key else params["fingerprint"]
         before = registered_with(tokens, fingerprint)
         result = sync.absent(fingerprint, tokens=tokens)
         after_text = _registration_text(fingerprint, [])

@@ -4,9 +4,8 @@ from pathlib import Path
 import pytest
 
 from azrepos.errors import ConfigError
-from azrepos.sshkeys import known_hosts, ssh_config
+from azrepos.sshkeys import host_setup, known_hosts, ssh_config
 from azrepos.urls import parse_org_url
-from azrepos.sshkeys import host_setup
 
 
 def test_single_org_gets_the_plain_host_entry(home: Path) -> None:

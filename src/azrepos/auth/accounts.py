@@ -6,10 +6,10 @@ Read on the credential helper's hot path, so it stays a small JSON file.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .. import state_files
 from ..fileio import write_atomic
 
 
@@ -24,23 +24,16 @@ class Account:
     flow: str  # devicecode, browser, client_secret, certificate, managed_identity
 
 
-def config_dir() -> Path:
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "azrepos"
-
-
 def accounts_path() -> Path:
-    return config_dir() / "accounts.json"
+    return Path(state_files.path(state_files.ACCOUNTS))
 
 
 def load_all() -> dict[str, Account]:
-    try:
-        data = json.loads(accounts_path().read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
+    data = state_files.load(str(accounts_path())) or {}
     out = {}
-    for key, value in data.items() if isinstance(data, dict) else ():
+    for key, value in data.items():
         try:
-            out[key] = Account(**value)
+            out[key] = Account(**value)  # type: ignore[arg-type]
         except TypeError:
             continue
     return out

@@ -3,28 +3,25 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-from .accounts import Account, config_dir
+from .. import state_files
+from .accounts import Account
+from .cached_tokens import find_valid
 
 log = logging.getLogger(__name__)
 
-AZURE_DEVOPS_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
-AZURE_DEVOPS_SCOPE = f"{AZURE_DEVOPS_RESOURCE}/.default"
-REFRESH_MARGIN = 300  # seconds before expiry at which a token counts as expired
-
 
 def plain_cache_path() -> Path:
-    return config_dir() / "msal_token_cache.json"
+    return Path(state_files.path(state_files.TOKEN_CACHE))
 
 
 def encrypted_cache_path() -> Path:
-    return config_dir() / "msal_token_cache.bin"
+    return Path(state_files.path("msal_token_cache.bin"))
 
 
 def open_persistence() -> tuple[Any, str | None]:
@@ -55,24 +52,10 @@ def open_cache() -> tuple[Any, str | None]:
 
 
 def cached_access_token(account: Account, now: float | None = None) -> tuple[str, int] | None:
-    """A still-valid access token for ``account`` from a plain-file cache, or None.
-
-    This is the helper's hot path: JSON only, no msal, no network.
-    """
-    try:
-        data = json.loads(plain_cache_path().read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    """A still-valid access token for ``account`` from a plain-file cache, or None."""
+    cache = state_files.load(str(plain_cache_path()), private=True)
+    if cache is None:
         return None
-    current = time.time() if now is None else now
-    best: tuple[str, int] | None = None
-    for entry in (data.get("AccessToken") or {}).values():
-        if entry.get("client_id") != account.client_id or entry.get("realm") != account.tenant:
-            continue
-        if (entry.get("home_account_id") or "") != account.home_account_id:
-            continue
-        if AZURE_DEVOPS_RESOURCE not in str(entry.get("target", "")):
-            continue
-        expires = int(entry.get("expires_on") or 0)
-        if expires - REFRESH_MARGIN > current and (best is None or expires > best[1]):
-            best = (str(entry["secret"]), expires)
-    return best
+    return find_valid(cache, client_id=account.client_id, tenant=account.tenant,
+                      home_account_id=account.home_account_id,
+                      now=time.time() if now is None else now)

@@ -1,20 +1,17 @@
-"""``git-credential-azrepos get|store|erase``.
+"""The full credential helper, loaded when the fast path (``fast.py``) cannot answer.
 
-Order for ``get``: a cached Entra token, a silent refresh, a stored PAT, and a device-code
-sign-in on the terminal only when the user can be prompted. The hot path (a valid cached
-token or a PAT in the file store) imports neither msal, requests nor keyring.
+Order for ``get``: a cached Entra token, a silent refresh, a stored PAT (file store or OS
+keyring), and a device-code sign-in on the terminal only when the user can be prompted;
+otherwise ``quit=true`` so git does not prompt either.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Sequence
-from typing import TextIO
+from io import TextIOBase
 
 from ..auth import accounts
 from ..auth.pat_sources import store_key
-from ..auth.token_cache import cached_access_token
 from ..config.settings import resolve
 from ..errors import AzreposError
 from ..redaction import Secret
@@ -22,18 +19,12 @@ from ..secretstore.base import SecretStore
 from ..secretstore.file_store import FileStore
 from ..urls import Organization
 from . import protocol
+from .fast import answer_pat, answer_token, looks_like_jwt, say
 from .organization import organization_for
-
-OPERATIONS = ("get", "store", "erase")
-
-
-def say(message: str) -> None:
-    print(f"git-credential-azrepos: {message}", file=sys.stderr, flush=True)
 
 
 class Stores:
-    """The file store first (cheap, and only used where no keyring works), then the keyring,
-    opened lazily because finding a keyring backend costs a third of a second."""
+    """The file store first (only used where no keyring works), then the OS keyring."""
 
     def __init__(self) -> None:
         self.preference = resolve("secret_store") or "auto"
@@ -52,13 +43,11 @@ class Stores:
             return [self._file]
         if self.preference == "keyring":
             return [self._keyring()]
-        return [self._file] if self._file.path.exists() and self._file.names() else \
-            [self._keyring()]
+        return [self._file] if self._file.names() else [self._keyring()]
 
     def org_urls(self) -> list[str]:
         names = [n for store in self.candidates() for n in store.names()]
-        urls = [n[len("pat:"):] for n in names if n.startswith("pat:")]
-        return urls + list(accounts.load_all())
+        return [n[len("pat:"):] for n in names if n.startswith("pat:")] + list(accounts.load_all())
 
     def find(self, key: str) -> tuple[SecretStore, Secret] | None:
         for store in self.candidates():
@@ -86,9 +75,6 @@ def entra_token(org: Organization) -> tuple[Secret, int] | None:
     account = accounts.find(org.url)
     if account is None:
         return None
-    cached = cached_access_token(account)
-    if cached is not None:
-        return Secret(cached[0]), cached[1]
     from ..auth.entra_source import token_for
 
     try:
@@ -111,69 +97,46 @@ def device_code_sign_in(org: Organization) -> tuple[Secret, int] | None:
     return token.access_token, token.expires_on
 
 
-def answer_token(attrs: protocol.Attributes, org: Organization, token: Secret, expires: int
-                 ) -> list[tuple[str, str]]:
-    if "authtype" in attrs.capabilities:  # git >= 2.46 understands a bearer credential
-        pairs = [("capability[]", "authtype"), ("authtype", "Bearer"),
-                 ("credential", token.reveal())]
-    else:  # Azure DevOps also takes the token as a Basic password
-        pairs = [("username", attrs.get("username") or org.name), ("password", token.reveal())]
-    return [*pairs, ("password_expiry_utc", str(expires))]
+def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: TextIOBase
+         ) -> None:
+    token = entra_token(org)
+    if token is None:
+        found = stores.find(store_key(org))
+        if found is not None:
+            protocol.write(stdout, answer_pat(attrs, org.name, found[1].reveal()))
+            return
+        token = device_code_sign_in(org) if can_prompt() else None
+    if token is not None:
+        protocol.write(stdout, answer_token(attrs, org.name, token[0].reveal(), token[1]))
+    else:
+        protocol.write(stdout, [("quit", "true")])
 
 
-def looks_like_jwt(value: str) -> bool:
-    return value.startswith("eyJ") and value.count(".") == 2
-
-
-def handle(operation: str, stdin: TextIO, stdout: TextIO) -> int:
-    attrs = protocol.read(stdin)
-    if attrs.get("protocol") != "https":
-        return 0
+def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> None:
     stores = Stores()
     org = organization_for(attrs, stores.org_urls())
     if org is None:
-        return 0
+        return
     if operation == "get":
-        token = entra_token(org)
-        if token is not None:
-            protocol.write(stdout, answer_token(attrs, org, *token))
-            return 0
-        found = stores.find(store_key(org))
-        if found is not None:
-            protocol.write(stdout, [("username", attrs.get("username") or org.name),
-                                    ("password", found[1].reveal())])
-            return 0
-        token = device_code_sign_in(org) if can_prompt() else None
-        if token is not None:
-            protocol.write(stdout, answer_token(attrs, org, *token))
-        else:
-            protocol.write(stdout, [("quit", "true")])
-        return 0
+        _get(attrs, org, stores, stdout)
+        return
     password = attrs.get("password")
     if not password or looks_like_jwt(password):
-        return 0  # tokens are ours and live in the token cache
+        return  # tokens are ours and live in the token cache
     found = stores.find(store_key(org))
     if operation == "store" and (found is None or found[1].reveal() != password):
         stores.candidates()[0].set(store_key(org), Secret(password))
     elif operation == "erase" and found is not None and found[1].reveal() == password:
         found[0].delete(store_key(org))
-    return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    operation = args[0] if args else ""
-    if operation not in OPERATIONS:
-        return 0  # unknown operations are ignored silently, as git asks
+def run(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> int:
     try:
-        return handle(operation, sys.stdin, sys.stdout)
+        handle(operation, attrs, stdout)
     except (protocol.ProtocolError, AzreposError) as exc:
         say(str(exc))
         return 1
-    except Exception as exc:  # never a traceback (it could hold a secret) into git's output
-        say(f"internal error ({type(exc).__name__}); run with AZREPOS_LOG_LEVEL=DEBUG to see more")
+    except Exception as exc:  # never a traceback (it could hold a secret) in git's output
+        say(f"internal error ({type(exc).__name__})")
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return 0

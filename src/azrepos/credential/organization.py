@@ -1,31 +1,22 @@
-"""Which organization a credential request is for: from ``path`` (with ``useHttpPath``) or the
-URL's user name, so several organizations coexist in one gitconfig."""
+"""The organization a credential request is for: a known one (see ``org_match``), else parsed
+from the URL, so a first sign-in works for an organization azrepos has not seen yet."""
 
 from __future__ import annotations
 
 from ..errors import UsageError
-from ..urls import CLOUD_HOST, LEGACY_SUFFIX, Organization, parse_org_url, parse_repo_url
+from ..urls import Organization, parse_org_url, parse_repo_url
+from .org_match import match_known, request_url
 from .protocol import Attributes
 
 
 def organization_for(attrs: Attributes, known_urls: list[str]) -> Organization | None:
-    """The organization for a request, or None if this helper cannot tell (not ours)."""
-    if attrs.get("protocol") != "https":
+    url = request_url(attrs.single)
+    if url is None:
         return None
-    host = attrs.get("host").lower()
-    path = attrs.get("path").strip("/")
-    user = attrs.get("username")
+    known = match_known(url, known_urls)
     try:
-        if host == CLOUD_HOST:
-            name = path.split("/", 1)[0] if path else user
-            return parse_org_url(f"https://{host}/{name}") if name else None
-        if host.endswith(LEGACY_SUFFIX):
-            return parse_org_url(f"https://{host}")
-        if path:
-            return parse_repo_url(f"https://{host}/{path}").org
+        if known is not None:
+            return parse_org_url(known)
+        return parse_repo_url(url).org
     except UsageError:
         return None
-    # Server or sandbox without useHttpPath: the one organization stored for this host.
-    prefix = f"https://{host}/"
-    matches = [url for url in known_urls if url.startswith(prefix)]
-    return parse_org_url(matches[0]) if len(matches) == 1 else None

@@ -1,9 +1,11 @@
-"""git's credential helper wire format: ``key=value`` lines ending with a blank line."""
+"""git's credential helper wire format: ``key=value`` lines ending with a blank line.
+
+Light on purpose (no typing, no collections import): it runs on every git fetch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TextIO
+from io import TextIOBase
 
 
 class ProtocolError(ValueError):
@@ -28,7 +30,7 @@ class Attributes:
         return set(self.values("capability"))
 
 
-def read(stream: TextIO) -> Attributes:
+def read(stream: TextIOBase) -> Attributes:
     attrs = Attributes()
     for raw in stream:
         line = raw.rstrip("\n")
@@ -50,7 +52,7 @@ def read(stream: TextIO) -> Attributes:
     return attrs
 
 
-def write(stream: TextIO, pairs: Iterable[tuple[str, str]]) -> None:
+def write(stream: TextIOBase, pairs: list[tuple[str, str]]) -> None:
     out = []
     for key, value in pairs:
         if "\n" in value or "\0" in value or "\n" in key:

@@ -24,7 +24,14 @@ from .constants import DB_NAME, INFO_NAME, LOG_NAME, ORG_NAME, PROJECT_NAME, REP
 from .http_server import SandboxHTTPServer
 from .request_log import LOGGER_NAME
 from .seed import Seeded, seed
-from .sshd import HostKey, SshdProcess, ensure_host_key, install_gate_script, start_sshd
+from .sshd import (
+    HostKey,
+    SshdProcess,
+    ensure_host_key,
+    install_gate_script,
+    remove_gate_script,
+    start_sshd,
+)
 from .store import Store
 from .tls import TlsFiles, ensure_tls
 
@@ -174,6 +181,7 @@ def _serve(state_dir: Path, port: int, ssh_port: int, ready: ReadyCallback | Non
     server: SandboxHTTPServer | None = None
     serving: threading.Thread | None = None
     sshd: SshdProcess | None = None
+    script: Path | None = None
     try:
         seeded = seed(store, state_dir)
         tls = ensure_tls(state_dir)
@@ -208,6 +216,8 @@ def _serve(state_dir: Path, port: int, ssh_port: int, ready: ReadyCallback | Non
         _remove_info(info_path)
         if sshd is not None:
             sshd.stop()
+        if script is not None:
+            remove_gate_script(script, state_dir)
         if server is not None:
             _stop_https(server, serving)
         store.close()

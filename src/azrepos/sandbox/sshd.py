@@ -6,6 +6,7 @@ prints carries a forced command that runs ``ssh_gate serve`` for that key.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import os
@@ -100,6 +101,15 @@ def install_gate_script(state_dir: Path, db_path: Path) -> Path:
         f'{shlex.quote(str(db_path.resolve()))} "$@"\n'
     ), mode=0o755)
     return script
+
+
+def remove_gate_script(script: Path, state_dir: Path) -> None:
+    """Tidy the ~/.cache fallback on shutdown; a script inside the state dir stays."""
+    if script.parent.parent == state_dir.resolve():
+        return
+    script.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        script.parent.rmdir()
 
 
 def _config_value(value: Path | str) -> str:

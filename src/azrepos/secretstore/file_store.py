@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from .. import state_files
 from ..errors import ConfigError
 from ..fileio import ensure_private_dir, write_atomic
 from ..redaction import Secret
 
 
 def default_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "azrepos" / "secrets.json"
+    return Path(state_files.path(state_files.SECRETS))
 
 
 class FileStore:
@@ -34,7 +33,7 @@ class FileStore:
                 hint=f"chmod 600 {self.path}, and replace any PAT it held",
             )
         try:
-            data = json.loads(raw)
+            data = state_files.parse_json(raw)
         except ValueError:
             raise ConfigError(f"{self.path} is damaged (not JSON)",
                               hint=f"remove it and run 'azrepos login' again: rm {self.path}"
