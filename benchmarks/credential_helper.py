@@ -9,7 +9,6 @@ fill`. Prints p50/p90 wall time, peak RSS and the ratio to GCM.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -18,9 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from azrepos.auth.accounts import Account, save
-from azrepos.auth.cached_tokens import AZURE_DEVOPS_SCOPE
-from azrepos.auth.token_cache import plain_cache_path
+from tests.seed_state import cache_token, store_pat
+
 from azrepos.config.gcm import find_gcm
 
 ORG = "https://dev.azure.com/benchorg"
@@ -78,24 +76,9 @@ def setup(home: Path, gcm: str) -> dict[str, str]:
 
 def seed_azrepos(env: dict[str, str], with_token: bool) -> None:
     os.environ.update({"HOME": env["HOME"], "XDG_CONFIG_HOME": env["XDG_CONFIG_HOME"]})
-    store = Path(env["XDG_CONFIG_HOME"]) / "azrepos" / "secrets.json"
-    store.parent.mkdir(parents=True, exist_ok=True)
-    store.write_text(json.dumps({f"pat:{ORG}": PAT}))
-    store.chmod(0o600)
-    cache = plain_cache_path()
-    if not with_token:
-        cache.unlink(missing_ok=True)
-        return
-    # A token cache entry as MSAL writes it, valid for an hour: the helper's hot path reads it.
-    save(Account(ORG, "https://login.microsoftonline.com/t", "t", "c", "dev@example.com",
-                 "uid.t", "devicecode"))
-    expires = int(time.time()) + 3600
-    cache.write_text(json.dumps({"AccessToken": {"k": {
-        "credential_type": "AccessToken", "secret": "eyJ0." + "a" * 1200 + ".sig",
-        "home_account_id": "uid.t", "environment": "login.microsoftonline.com",
-        "client_id": "c", "target": AZURE_DEVOPS_SCOPE, "realm": "t",
-        "expires_on": str(expires), "cached_at": str(expires - 3600)}}}))
-    cache.chmod(0o600)
+    store_pat(ORG, PAT)
+    if with_token:
+        cache_token(ORG, "eyJ0." + "a" * 1200 + ".sig")
 
 
 def main() -> int:

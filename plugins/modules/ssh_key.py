@@ -87,8 +87,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-action:
-  description: What was done.
+outcome:
+  description:
+    - What was done (the core's action). Named C(outcome) because C(action) is the task's
+      own name in callback output.
   returned: always
   type: str
   sample: added
@@ -208,7 +210,7 @@ def run(module):
     calls = client.calls
     return dict(
         changed=result.changed,
-        action=result.action,
+        outcome=result.action,
         fingerprint=result.fingerprint,
         key=_describe(result.token),
         revoked_ids=list(result.revoked),

@@ -19,7 +19,7 @@ def test_add_registers_the_key(playbooks):
     [result] = run.results()
     fingerprint = parse(key).fingerprint
     assert result["changed"] is True
-    assert result["action"] == "added"
+    assert result["outcome"] == "added"
     assert result["fingerprint"] == fingerprint
     assert result["key"]["name"] == "azrepos (ansible)"
     assert result["writes"] == 1
@@ -36,7 +36,7 @@ def test_rerun_is_unchanged_with_one_list_and_no_write(playbooks):
     assert again.returncode == 0, again.output
     [result] = again.results()
     assert result["changed"] is False
-    assert result["action"] == "unchanged"
+    assert result["outcome"] == "unchanged"
     assert result["calls"] == {"list SSH keys": 1}
     assert result["writes"] == 0
     assert playbooks.writes() == []
@@ -51,7 +51,7 @@ def test_check_mode_writes_nothing(playbooks):
     assert run.returncode == 0, run.output
     [result] = run.results()
     assert result["changed"] is True
-    assert result["action"] == "added"
+    assert result["outcome"] == "added"
     assert result["writes"] == 0
     assert playbooks.writes() == []
     assert parse(key).fingerprint not in playbooks.registered()
@@ -69,7 +69,7 @@ def test_absent_revokes_then_is_unchanged(playbooks):
     assert revoke.returncode == 0, revoke.output
     [result] = revoke.results()
     assert result["changed"] is True
-    assert result["action"] == "revoked"
+    assert result["outcome"] == "revoked"
     assert len(result["revoked_ids"]) == 1
     assert fingerprint not in playbooks.registered()
 
@@ -78,7 +78,7 @@ def test_absent_revokes_then_is_unchanged(playbooks):
     assert again.returncode == 0, again.output
     [result] = again.results()
     assert result["changed"] is False
-    assert result["action"] == "absent"
+    assert result["outcome"] == "absent"
     assert result["writes"] == 0
 
 
@@ -107,7 +107,7 @@ def test_renews_a_key_that_expires_soon(playbooks):
                                                   renew_within_days=14)], "--diff",
                           env=playbooks.pat_env())
     [result] = renew.results()
-    assert result["action"] == "extended"
+    assert result["outcome"] == "extended"
     assert result["changed"] is True
     assert result["calls"].get("update SSH key") == 1
     assert result["diff"]["before"] != result["diff"]["after"]
@@ -119,7 +119,7 @@ def test_pat_falls_back_to_the_environment(playbooks):
                         env={"AZURE_DEVOPS_EXT_PAT": str(playbooks.sandbox.info["pat"])})
     assert run.returncode == 0, run.output
     [result] = run.results()
-    assert result["action"] == "added"
+    assert result["outcome"] == "added"
 
 
 def test_rsa_only_refused_before_any_request(playbooks):
