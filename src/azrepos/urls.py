@@ -19,7 +19,7 @@ CLOUD_SSH_HOST = "ssh.dev.azure.com"
 LEGACY_SSH_HOST = "vs-ssh.visualstudio.com"
 
 _ORG_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
-_SCP_SSH = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^:/]+):(?P<path>v3/.+)$")
+_SCP_SSH = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")
 
 
 @dataclass(frozen=True)
