@@ -14,16 +14,36 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from azrepos.rest.session import PinnedSession
+
 API_VERSION = "7.1-preview.1"
+ADO_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
+ADO_SCOPE = f"{ADO_RESOURCE}/.default"
+GCM_CLIENT_ID = "872cd9fa-d31f-45e0-9eab-6e460a02d1f1"
+_USER_CODE = re.compile(r"enter the code ([A-Z0-9]+) to authenticate")
+
+
+def device_code_sign_in(sandbox: SandboxProcess, app: Any, user: str = "dev1", *,
+                        decline: bool = False) -> dict[str, Any]:
+    """Sign in through MSAL's device flow, approving the code the way a person would: read
+    from the printed message, then entered (here: the admin route) from another thread."""
+    flow = app.initiate_device_flow(scopes=[ADO_SCOPE])
+    assert "user_code" in flow, flow
+    printed = _USER_CODE.search(flow["message"])
+    assert printed is not None, flow["message"]
+    sandbox.approve_in_background(printed.group(1), user, decline=decline)
+    return dict(app.acquire_token_by_device_flow(flow))
 
 
 def git_env(**extra: str) -> dict[str, str]:
@@ -82,6 +102,55 @@ class SandboxProcess:
                 "targetAccounts": [self.info["org_id"]] if target_accounts is None
                 else target_accounts}
         return self.session_tokens("POST", pat=pat, json=body)
+
+    # Entra ------------------------------------------------------------------
+    @property
+    def authority(self) -> str:
+        return str(self.info["authority"])
+
+    def http_client(self) -> PinnedSession:
+        """For MSAL's ``http_client=``: trusts the sandbox CA whatever REQUESTS_CA_BUNDLE says."""
+        return PinnedSession(self.ca_file)
+
+    def entra(self, method: str, route: str, json: Any = None) -> requests.Response:
+        """An Entra admin route, e.g. ``entra("POST", "settings", {...})``."""
+        return self.admin(method, f"/_sandbox/entra/{route}", json)
+
+    def approve_device_code(self, user_code: str | None = None, user: str = "dev1", *,
+                            decline: bool = False, timeout: float = 20) -> dict[str, Any]:
+        """Approve (or decline) a device code once it is pending; without ``user_code``, the
+        newest pending one (for a sign-in running in another process)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = [entry["user_code"] for entry in self.entra("GET", "pending").json()["value"]]
+            code = user_code if user_code in pending else (
+                pending[-1] if pending and user_code is None else None)
+            if code is not None:
+                answer = self.entra("POST", "approve", {"user_code": code, "user": user,
+                                                        "decline": decline})
+                answer.raise_for_status()
+                return dict(answer.json())
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no pending device code {user_code or ''} in {timeout} s")
+            time.sleep(0.1)
+
+    def approve_in_background(self, user_code: str | None = None, user: str = "dev1", *,
+                              decline: bool = False, delay: float = 0.0) -> threading.Thread:
+        """Approve from another thread while the caller blocks on the sign-in."""
+
+        def run() -> None:
+            time.sleep(delay)
+            self.approve_device_code(user_code, user, decline=decline)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    def bearer(self, method: str, path: str, token: str, **kwargs: Any) -> requests.Response:
+        """Call ``{org_url}{path}`` with ``Authorization: Bearer``."""
+        headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+        return requests.request(method, self.org_url + path, headers=headers,
+                                verify=self.ca_file, timeout=30, **kwargs)
 
     def known_hosts_line(self) -> str:
         return f"[127.0.0.1]:{self.info['ssh_port']} {self.info['ssh_host_key']}\n"

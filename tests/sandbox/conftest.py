@@ -41,3 +41,32 @@ def make_key(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+ENTRA_DEFAULTS = {"access_token_lifetime": 3600, "device_code_lifetime": 900,
+                  "refresh_token_lifetime": 90 * 86400}
+
+
+@pytest.fixture
+def entra_settings(sandbox: SandboxProcess) -> Iterator[Callable[..., dict]]:
+    """entra_settings(access_token_lifetime=2, ...) for one test; defaults come back after."""
+
+    def change(**settings: int) -> dict:
+        response = sandbox.entra("POST", "settings", settings)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    yield change
+    change(**ENTRA_DEFAULTS)
+
+
+@pytest.fixture
+def public_app(sandbox: SandboxProcess):
+    """A fresh MSAL public client (GCM's id) with its own in-memory cache."""
+    import msal
+
+    from sandbox_fixture import GCM_CLIENT_ID
+
+    return msal.PublicClientApplication(GCM_CLIENT_ID, authority=sandbox.authority,
+                                        instance_discovery=False,
+                                        http_client=sandbox.http_client())

@@ -31,18 +31,22 @@ class SandboxApp:
     authenticators: list[Authenticator]
     faults: Faults = field(default_factory=Faults)
     request_log: RequestLog = field(default_factory=RequestLog)
-    # First path segment (lower case) -> handler, checked before org routes. Admin lives at
-    # "_sandbox"; an Entra stand-in can be mounted at the tenant id.
-    mounts: dict[str, Handler] = field(default_factory=dict)
+    # First path segment (lower case) -> (handler, whether faults apply), checked before org
+    # routes. Admin lives at "_sandbox"; the Entra stand-in at the tenant id and "msi".
+    mounts: dict[str, tuple[Handler, bool]] = field(default_factory=dict)
 
-    def mount(self, first_segment: str, handler: Handler) -> None:
-        self.mounts[first_segment.lower()] = handler
+    def mount(self, first_segment: str, handler: Handler, *, faults: bool = False) -> None:
+        self.mounts[first_segment.lower()] = (handler, faults)
 
     def respond(self, request: Request) -> Response:
         segments = request.segments
         mounted = self.mounts.get(segments[0].lower()) if segments else None
         try:
-            response = mounted(request) if mounted is not None else self._with_faults(request)
+            if mounted is None:
+                response = self._with_faults(request, self._org_route)
+            else:
+                handler, faults = mounted
+                response = self._with_faults(request, handler) if faults else handler(request)
         except Exception:
             _log.exception("%s %s failed", request.method, request.path)
             response = tf_error(500, "TF400898: An Internal Error Occurred (see sandbox.log).",
@@ -52,15 +56,15 @@ class SandboxApp:
         self.request_log.record(request.method, request.path, response.status, response.kind)
         return response
 
-    def _with_faults(self, request: Request) -> Response:
+    def _with_faults(self, request: Request, handler: Handler) -> Response:
         fault = self.faults.take(request.method, request.path)
         if fault is None:
-            return self._org_route(request)
+            return handler(request)
         if fault.delay > 0 and not fault.after_processing:
             time.sleep(fault.delay)
         if fault.status is not None:
             return fault_response(fault)
-        response = self._org_route(request)
+        response = handler(request)
         if fault.after_processing:
             # The work is done (e.g. a key was created), but the answer comes too late.
             time.sleep(fault.delay)

@@ -1,7 +1,7 @@
 """Who is calling: a pluggable list of authenticators, PAT scopes, and the 401 challenge.
 
 An authenticator takes the request headers and returns a Principal or None. The PAT one is
-here; an Entra bearer-token authenticator can be appended to the list without other changes.
+here; the Entra access-token one is in ``bearer_auth``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from .store import Store, User
 class Principal:
     user: User
     scopes: frozenset[str]
-    method: str  # "pat", later "bearer"
+    method: str  # "pat" or "bearer"
+    is_app: bool = False  # a service principal or managed identity, not a person
 
     def has_scope(self, scope: str) -> bool:
         if FULL_ACCESS_SCOPE in self.scopes or scope in self.scopes:

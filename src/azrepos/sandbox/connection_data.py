@@ -11,12 +11,17 @@ from .store import Org, User
 _SERVICE_OWNER = "00025394-6065-48ca-87d9-7f5672854ef7"
 
 
+_APP_DESCRIPTOR = "Microsoft.VisualStudio.Services.Claims.AadServicePrincipal;"
+
+
 def identity_json(user: User) -> dict[str, Any]:
     subject = base64.urlsafe_b64encode(user.id.encode()).decode().rstrip("=")
+    # Graph subject descriptors: "aad." for users, "aadsp." for service principals.
+    kind = "aadsp" if user.descriptor.startswith(_APP_DESCRIPTOR) else "aad"
     return {
         "id": user.id,
         "descriptor": user.descriptor,
-        "subjectDescriptor": f"aad.{subject}",
+        "subjectDescriptor": f"{kind}.{subject}",
         "providerDisplayName": user.display_name,
         "isActive": True,
         "properties": {"Account": {"$type": "System.String", "$value": user.email}},

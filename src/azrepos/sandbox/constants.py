@@ -22,3 +22,10 @@ DB_NAME = "sandbox.db"
 INFO_NAME = "sandbox.json"
 LOG_NAME = "sandbox.log"
 SEED_PAT_NAME = "seed-pat"
+
+# Entra ID facts (see azure-devops-facts.md). The sandbox states them itself: it plays the
+# service, so it must not borrow them from the client it is testing.
+ADO_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
+ADO_SCOPE = f"{ADO_RESOURCE}/.default"
+GCM_CLIENT_ID = "872cd9fa-d31f-45e0-9eab-6e460a02d1f1"  # GCM's (Visual Studio's) public client
+ENTRA_DIR = "entra"  # state_dir/entra: signing key, service principal secret and certificate

@@ -21,6 +21,7 @@ from .admin import AdminRoutes
 from .app import SandboxApp
 from .auth import pat_authenticator
 from .constants import DB_NAME, INFO_NAME, LOG_NAME, ORG_NAME, PROJECT_NAME, REPO_NAME
+from .entra.service import EntraStandIn
 from .http_server import SandboxHTTPServer
 from .request_log import LOGGER_NAME
 from .seed import Seeded, seed
@@ -112,17 +113,18 @@ def _stop_https(server: SandboxHTTPServer, serving: threading.Thread | None) -> 
 
 
 def build_app(store: Store, seeded: Seeded, base_url: str, state_dir: Path,
-              admin_token: str) -> SandboxApp:
-    """The HTTPS routes. Add authenticators or mounts (e.g. an Entra stand-in) here."""
+              admin_token: str, entra: EntraStandIn) -> SandboxApp:
+    """The HTTPS routes: PATs then Entra tokens authenticate; Entra and admin are mounted."""
     app = SandboxApp(store, base_url, seeded.deployment_id, state_dir / "repos",
-                     [pat_authenticator(store)])
+                     [pat_authenticator(store), entra.authenticator()])
+    extensions = entra.install(app)
     app.mount("_sandbox", AdminRoutes(store, seeded.org, app.faults, app.request_log,
-                                      admin_token))
+                                      admin_token, extensions))
     return app
 
 
 def sandbox_info(seeded: Seeded, base_url: str, tls: TlsFiles, sshd: SshdProcess,
-                 host_key: HostKey, admin_token: str) -> dict[str, Any]:
+                 host_key: HostKey, admin_token: str, entra: EntraStandIn) -> dict[str, Any]:
     org_url = f"{base_url}/{seeded.org.name}"
     user = getpass.getuser()
     return {
@@ -144,6 +146,7 @@ def sandbox_info(seeded: Seeded, base_url: str, tls: TlsFiles, sshd: SshdProcess
         "https_clone_url": f"{org_url}/{PROJECT_NAME}/_git/{REPO_NAME}",
         "ssh_clone_url": f"ssh://{user}@127.0.0.1:{sshd.port}/v3/{ORG_NAME}/"
                          f"{PROJECT_NAME}/{REPO_NAME}",
+        **entra.info(),
         "pid": os.getpid(),
     }
 
@@ -193,13 +196,14 @@ def _serve(state_dir: Path, port: int, ssh_port: int, ready: ReadyCallback | Non
         server = SandboxHTTPServer(port, tls)
         base_url = f"https://127.0.0.1:{server.port}"
         admin_token = secrets.token_urlsafe(32)
-        server.app = build_app(store, seeded, base_url, state_dir, admin_token)
+        entra = EntraStandIn.start(store, state_dir, seeded.org.tenant_id, base_url)
+        server.app = build_app(store, seeded, base_url, state_dir, admin_token, entra)
         serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                    name="sandbox-https", daemon=True)
         serving.start()
         sshd = start_sshd(ssh_dir, state_dir / "sshd.log", ssh_port, host_key, script)
 
-        info = sandbox_info(seeded, base_url, tls, sshd, host_key, admin_token)
+        info = sandbox_info(seeded, base_url, tls, sshd, host_key, admin_token, entra)
         write_atomic(info_path, json.dumps(info, indent=2) + "\n", mode=0o600)
         _log.info("ready in %.2f s: %s, ssh port %d", time.monotonic() - started,
                   info["org_url"], sshd.port)

@@ -147,6 +147,13 @@ def handle(store: Store, principal: Principal, request: Request, rest: list[str]
     version_error = check_api_version(request, preview_resource=True)
     if version_error is not None:
         return version_error
+    if principal.is_app:
+        # The controller's RestrictAadServicePrincipals: SSH keys are a person's own.
+        return tf_error(403, "TF1500060: Service principals and managed identities are not "
+                             "allowed to use the SessionTokens API "
+                             "(RestrictAadServicePrincipals). SSH keys belong to a user: call "
+                             "it with that user's own Entra token or PAT.",
+                        "UnauthorizedRequestException")
     if not principal.has_scope(REQUIRED_SCOPE):
         return missing_scope(REQUIRED_SCOPE, url)
     try:

@@ -166,12 +166,17 @@ class Store:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(_SCHEMA)
 
+    def ensure_schema(self, script: str) -> None:
+        """Create a companion's tables (e.g. the Entra stand-in's) next to the core ones."""
+        with self._lock:
+            self._db.executescript(script)
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         # IMMEDIATE takes the write lock up front, so check-then-insert sequences are atomic
         # across processes too.
         with self._lock:
@@ -183,46 +188,48 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
-    def _one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+    def fetch_one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         with self._lock:
             row: sqlite3.Row | None = self._db.execute(sql, args).fetchone()
             return row
 
-    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def fetch_all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return list(self._db.execute(sql, args).fetchall())
 
     # meta -----------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        row = self.fetch_one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row["value"])
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     # orgs -----------------------------------------------------------------
     def add_org(self, name: str, tenant_id: str) -> Org:
         org = Org(new_guid(), name, tenant_id)
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute("INSERT INTO orgs VALUES (?, ?, ?)", (org.id, org.name, org.tenant_id))
         return org
 
     def org_by_name(self, name: str) -> Org | None:
-        row = self._one("SELECT * FROM orgs WHERE name = ?", (name,))
+        row = self.fetch_one("SELECT * FROM orgs WHERE name = ?", (name,))
         return None if row is None else Org(row["id"], row["name"], row["tenant_id"])
 
     # users ----------------------------------------------------------------
-    def add_user(self, handle: str, display_name: str, email: str, tenant_id: str) -> User:
+    def add_user(self, handle: str, display_name: str, email: str, tenant_id: str, *,
+                 user_id: str | None = None, descriptor: str | None = None) -> User:
         user = User(
-            id=new_guid(),
+            id=user_id or new_guid(),
             handle=handle,
-            # The shape Azure DevOps uses for an Entra-backed identity.
-            descriptor=f"Microsoft.IdentityModel.Claims.ClaimsIdentity;{tenant_id}\\{email}",
+            # The shape Azure DevOps uses for an Entra-backed user; apps pass their own.
+            descriptor=descriptor
+            or f"Microsoft.IdentityModel.Claims.ClaimsIdentity;{tenant_id}\\{email}",
             display_name=display_name,
             email=email,
         )
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT INTO users VALUES (?, ?, ?, ?, ?)",
                 (user.id, user.handle, user.descriptor, user.display_name, user.email),
@@ -230,36 +237,36 @@ class Store:
         return user
 
     def user_by_handle(self, handle: str) -> User | None:
-        row = self._one("SELECT * FROM users WHERE handle = ?", (handle,))
+        row = self.fetch_one("SELECT * FROM users WHERE handle = ?", (handle,))
         return None if row is None else User(*tuple(row))
 
     def user_by_id(self, user_id: str) -> User | None:
-        row = self._one("SELECT * FROM users WHERE id = ?", (user_id,))
+        row = self.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
         return None if row is None else User(*tuple(row))
 
     # pats -----------------------------------------------------------------
     def add_pat(self, pat_hash: str, user_id: str, scopes: list[str], valid_to: datetime) -> None:
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT INTO pats (hash, user_id, scopes, valid_to) VALUES (?, ?, ?, ?)",
                 (pat_hash, user_id, json.dumps(scopes), format_time(valid_to)),
             )
 
     def pat(self, pat_hash: str) -> Pat | None:
-        row = self._one("SELECT * FROM pats WHERE hash = ?", (pat_hash,))
+        row = self.fetch_one("SELECT * FROM pats WHERE hash = ?", (pat_hash,))
         if row is None:
             return None
         return Pat(row["hash"], row["user_id"], tuple(json.loads(row["scopes"])),
                    _time(row["valid_to"]), bool(row["revoked"]))
 
     def revoke_pat(self, pat_hash: str) -> bool:
-        with self._tx() as db:
+        with self.transaction() as db:
             return db.execute("UPDATE pats SET revoked = 1 WHERE hash = ?",
                               (pat_hash,)).rowcount > 0
 
     # ssh keys -------------------------------------------------------------
     def add_key(self, key: SshKey) -> None:
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT INTO ssh_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key.authorization_id, key.user_id, key.display_name, key.public_data,
@@ -270,7 +277,7 @@ class Store:
 
     def add_key_unless_duplicate(self, key: SshKey) -> SshKey | None:
         """Insert ``key`` unless a live key with its fingerprint exists; return that one."""
-        with self._tx() as db:
+        with self.transaction() as db:
             row = db.execute(
                 "SELECT * FROM ssh_keys WHERE fingerprint = ? AND revoked = 0",
                 (key.fingerprint,),
@@ -287,12 +294,12 @@ class Store:
         return None
 
     def key(self, authorization_id: str) -> SshKey | None:
-        row = self._one("SELECT * FROM ssh_keys WHERE authorization_id = ? COLLATE NOCASE",
+        row = self.fetch_one("SELECT * FROM ssh_keys WHERE authorization_id = ? COLLATE NOCASE",
                         (authorization_id,))
         return None if row is None else _key(row)
 
     def keys_of(self, user_id: str) -> list[SshKey]:
-        rows = self._all("SELECT * FROM ssh_keys WHERE user_id = ? AND revoked = 0 "
+        rows = self.fetch_all("SELECT * FROM ssh_keys WHERE user_id = ? AND revoked = 0 "
                          "ORDER BY rowid", (user_id,))
         return [_key(row) for row in rows]
 
@@ -300,10 +307,10 @@ class Store:
         sql = "SELECT * FROM ssh_keys"
         if not include_revoked:
             sql += " WHERE revoked = 0"
-        return [_key(row) for row in self._all(sql + " ORDER BY rowid")]
+        return [_key(row) for row in self.fetch_all(sql + " ORDER BY rowid")]
 
     def keys_with_fingerprint(self, fingerprint: str) -> list[SshKey]:
-        rows = self._all("SELECT * FROM ssh_keys WHERE fingerprint = ? AND revoked = 0",
+        rows = self.fetch_all("SELECT * FROM ssh_keys WHERE fingerprint = ? AND revoked = 0",
                          (fingerprint,))
         return [_key(row) for row in rows]
 
@@ -321,7 +328,7 @@ class Store:
             changes["target_accounts"] = json.dumps(target_accounts)
         if changes:
             assignments = ", ".join(f"{column} = ?" for column in changes)
-            with self._tx() as db:
+            with self.transaction() as db:
                 db.execute(
                     f"UPDATE ssh_keys SET {assignments} WHERE authorization_id = ?",  # noqa: S608 - column names are fixed above
                     (*changes.values(), authorization_id),
@@ -329,7 +336,7 @@ class Store:
         return self.key(authorization_id)
 
     def revoke_key(self, authorization_id: str) -> bool:
-        with self._tx() as db:
+        with self.transaction() as db:
             return db.execute(
                 "UPDATE ssh_keys SET revoked = 1 WHERE authorization_id = ? AND revoked = 0",
                 (authorization_id,),
@@ -338,13 +345,13 @@ class Store:
     # repos ----------------------------------------------------------------
     def add_repo(self, org_id: str, project: str, name: str, rel_path: str) -> Repo:
         repo = Repo(new_guid(), org_id, project, name, rel_path)
-        with self._tx() as db:
+        with self.transaction() as db:
             db.execute("INSERT INTO repos VALUES (?, ?, ?, ?, ?)",
                        (repo.id, org_id, project, name, rel_path))
         return repo
 
     def repo(self, org_id: str, project: str, name: str) -> Repo | None:
         # Azure DevOps names are case-insensitive; the columns are COLLATE NOCASE.
-        row = self._one("SELECT * FROM repos WHERE org_id = ? AND project = ? AND name = ?",
+        row = self.fetch_one("SELECT * FROM repos WHERE org_id = ? AND project = ? AND name = ?",
                         (org_id, project, name))
         return None if row is None else Repo(*tuple(row))

@@ -1,0 +1,118 @@
+# Copyright (c) azrepos maintainers
+# MIT License (see pyproject.toml)
+"""Filters that hand the roles the azrepos core's rules, so no rule is copied into YAML.
+
+- ``organization``: what an organization URL means (name, canonical URL, identity service URL,
+  kind, the key naming it in secret stores), from ``azrepos.urls.parse_org_url``.
+- ``gitconfig_org``: an organization entry for ``templates/gitconfig.j2``.
+- ``ssh_target``: where an organization's SSH endpoint is and which host key to trust there,
+  from ``azrepos.sshkeys.host_setup`` and ``known_hosts``.
+- ``ssh_config_hosts``: the ``Host`` entries for ``templates/ssh_config.j2``, from
+  ``azrepos.sshkeys.ssh_config.hosts_for`` (per-organization aliases and all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ansible.errors import AnsibleFilterError
+
+try:
+    from azrepos.errors import AzreposError
+    from azrepos.sshkeys import host_setup, known_hosts, ssh_config
+    from azrepos.urls import CLOUD_SSH_HOST, parse_org_url
+except ImportError as exc:
+    IMPORT_ERROR: ImportError | None = exc
+else:
+    IMPORT_ERROR = None
+
+
+def _require_core() -> None:
+    if IMPORT_ERROR is not None:
+        raise AnsibleFilterError(
+            "the azrepos.devenv filters need the azrepos Python package beside Ansible on the "
+            f"controller (pip install azrepos): {IMPORT_ERROR}"
+        )
+
+
+def _org(url: str, vssps_url: str | None = None):
+    _require_core()
+    try:
+        return parse_org_url(url, vssps_url or None)
+    except AzreposError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+
+
+def organization(url: str, vssps_url: str | None = None) -> dict:
+    """``'https://dev.azure.com/Contoso/' | azrepos.devenv.organization``."""
+    org = _org(url, vssps_url)
+    return {**asdict(org), "host": org.host, "credential_key": org.credential_key,
+            "alias": ssh_config.org_alias(org.name)}
+
+
+def gitconfig_org(entry: str | dict) -> dict:
+    """``{url, ca_file}`` for ``templates/gitconfig.j2``, the URL in the core's canonical form
+    (the credential scope git matches)."""
+    spec = {"url": entry} if isinstance(entry, str) else dict(entry)
+    org = _org(str(spec["url"]), spec.get("vssps_url"))
+    return {"url": org.url, "ca_file": spec.get("ca_file") or None}
+
+
+def ssh_target(entry: str | dict, host: str | None = None, port: int | None = None,
+               user: str | None = None, host_key: str | None = None,
+               host_key_fingerprint: str | None = None) -> dict:
+    """SSH endpoint of an organization, from its URL or a dict ``{url, ssh_host, ssh_port,
+    ssh_user, host_key, host_key_fingerprint}``. Azure's own hosts come with the published host
+    key; elsewhere (Server, the sandbox) give host, port, user and the expected host key
+    fingerprint (and the key line if you have it; the ssh_key role scans it otherwise)."""
+    if isinstance(entry, dict):
+        url = str(entry["url"])
+        host = entry.get("ssh_host") or host
+        port = entry.get("ssh_port") or port
+        user = entry.get("ssh_user") or user
+        host_key = entry.get("host_key") or host_key
+        host_key_fingerprint = entry.get("host_key_fingerprint") or host_key_fingerprint
+    else:
+        url = entry
+    org = _org(url)
+    target = host_setup.target_for(org, host=host or None, port=int(port) if port else None,
+                                   user=user or None)
+    names = [known_hosts.host_pattern(target.hostname, target.port)]
+    if target.hostname == CLOUD_SSH_HOST:
+        names = list(known_hosts.AZURE_SSH_HOSTS)
+    return {
+        "org": org.name,
+        "org_url": org.url,
+        "hostname": target.hostname,
+        "port": target.port,
+        "user": target.user,
+        "host_key": target.host_key or host_key or None,
+        "host_key_fingerprint": target.host_key_fingerprint or host_key_fingerprint or None,
+        "known_hosts_names": names,
+    }
+
+
+def ssh_config_hosts(entries: list, known_hosts_file: str | None = None) -> list[dict]:
+    """Entries ``[{org, hostname, port, user, identity_file}]`` to ``Host`` blocks, grouped by
+    SSH endpoint the way the core groups them."""
+    _require_core()
+    by_target: dict[tuple, dict] = {}
+    for entry in entries:
+        target = (str(entry["hostname"]), entry.get("port") or None, entry.get("user") or None)
+        by_target.setdefault(target, {})[str(entry["org"])] = entry["identity_file"]
+    hosts: list = []
+    for (hostname, port, user), identities in by_target.items():
+        hosts += ssh_config.hosts_for(identities, hostname=hostname,
+                                      port=int(port) if port else None, user=user,
+                                      known_hosts_file=known_hosts_file or None)
+    return [asdict(h) for h in hosts]
+
+
+class FilterModule:
+    def filters(self) -> dict:
+        return {
+            "organization": organization,
+            "gitconfig_org": gitconfig_org,
+            "ssh_target": ssh_target,
+            "ssh_config_hosts": ssh_config_hosts,
+        }

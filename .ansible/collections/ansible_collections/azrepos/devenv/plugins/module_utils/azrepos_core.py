@@ -1,0 +1,136 @@
+# Copyright (c) azrepos maintainers
+# MIT License (see pyproject.toml)
+"""Imports the azrepos core for the modules of azrepos.devenv, and nothing more.
+
+The modules are faces: every rule (how keys are compared, which URL serves identity calls,
+how a setting resolves) lives in the ``azrepos`` Python package. That package must be
+importable by the interpreter that runs the module. The modules run on the controller
+(``delegate_to: localhost``), which holds the user's PAT, so set
+``ansible_python_interpreter: "{{ ansible_playbook_python }}"`` there and install azrepos
+beside Ansible (``pip install azrepos``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+try:
+    from azrepos.auth.credentials import BearerCredential, PatCredential
+    from azrepos.config.settings import resolve as resolve_setting
+    from azrepos.errors import ApiError, AzreposError
+    from azrepos.redaction import ScrubbingFilter, Secret, scrub
+    from azrepos.rest.client import AzureDevOpsClient
+    from azrepos.rest.models import format_time
+    from azrepos.sshkeys.public_key import parse as parse_public_key
+    from azrepos.sshkeys.public_key import require_azure_compatible
+    from azrepos.sshkeys.sync import KeySync, registered_with
+    from azrepos.urls import parse_org_url
+except ImportError:
+    HAS_AZREPOS = False
+    AZREPOS_IMPORT_ERROR = traceback.format_exc()
+    # Placeholders, so a module can import its names and then say what is missing.
+    ApiError = AzreposError = type("AzreposError", (Exception,), {})
+    BearerCredential = PatCredential = AzureDevOpsClient = KeySync = Secret = None
+    ScrubbingFilter = format_time = parse_org_url = parse_public_key = None
+    registered_with = require_azure_compatible = resolve_setting = scrub = None
+else:
+    HAS_AZREPOS = True
+    AZREPOS_IMPORT_ERROR = None
+
+__all__ = [
+    "AZREPOS_IMPORT_ERROR",
+    "HAS_AZREPOS",
+    "ApiError",
+    "AzreposError",
+    "AzureDevOpsClient",
+    "BearerCredential",
+    "KeySync",
+    "LogCollector",
+    "PatCredential",
+    "Secret",
+    "auth_argument_spec",
+    "format_time",
+    "make_client",
+    "parse_org_url",
+    "parse_public_key",
+    "registered_with",
+    "require_azure_compatible",
+    "require_core",
+    "resolve_setting",
+    "scrub",
+    "write_count",
+]
+
+WRITE_LABELS = ("add SSH key", "update SSH key", "revoke SSH key")
+
+
+def require_core(module):
+    """Fail with a message that says how to fix it when azrepos cannot be imported."""
+    if HAS_AZREPOS:
+        return
+    module.fail_json(
+        msg=(
+            f"the azrepos Python package is not importable by {sys.executable}, the interpreter "
+            "running this module. Install it there (pip install azrepos, or pip install -e . from "
+            "its repository), and run the module on the controller with delegate_to: localhost "
+            "and ansible_python_interpreter: '{{ ansible_playbook_python }}'."
+        ),
+        exception=AZREPOS_IMPORT_ERROR,
+    )
+
+
+def auth_argument_spec():
+    """The options of the ``azrepos.devenv.auth`` doc fragment."""
+    from ansible.module_utils.basic import env_fallback
+
+    return dict(
+        org_url=dict(type="str", required=True),
+        vssps_url=dict(type="str"),
+        pat=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_DEVOPS_EXT_PAT"])),
+        token=dict(type="str", no_log=True),
+        ca_bundle=dict(type="path"),
+    )
+
+
+class LogCollector(logging.Handler):
+    """Keeps the core's log records (scrubbed of secrets) to hand back as module warnings."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        if ScrubbingFilter is not None:
+            self.addFilter(ScrubbingFilter())
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+    def install(self):
+        logger = logging.getLogger("azrepos")
+        logger.addHandler(self)
+        logger.propagate = False
+        return self
+
+
+def make_client(module):
+    """Organization and REST client from the auth options; settings resolve as in the CLI."""
+    params = module.params
+    vssps_url = params.get("vssps_url") or resolve_setting("vssps_url", url=params["org_url"])
+    org = parse_org_url(params["org_url"], vssps_url)
+    if params.get("token"):
+        token = Secret(params["token"])
+        credential = BearerCredential(lambda: token, "token from the module's token option")
+    elif params.get("pat"):
+        credential = PatCredential(Secret(params["pat"]), "PAT from the module's pat option")
+    else:
+        module.fail_json(
+            msg=f"no credential for {org.url}: give pat (or set AZURE_DEVOPS_EXT_PAT on the host "
+            "that runs the module), or token"
+        )
+    ca_bundle = params.get("ca_bundle") or resolve_setting("ca_bundle", url=org.url)
+    return org, AzureDevOpsClient(org, credential, ca_bundle=ca_bundle)
+
+
+def write_count(calls):
+    return sum(count for label, count in calls.items() if label in WRITE_LABELS)

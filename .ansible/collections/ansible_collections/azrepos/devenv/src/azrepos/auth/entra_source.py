@@ -1,0 +1,31 @@
+"""Entra tokens for an organization someone signed in to: the cached token first (no msal, no
+network), then a silent refresh through MSAL."""
+
+from __future__ import annotations
+
+import time
+
+from ..redaction import Secret
+from . import accounts
+from .token_cache import cached_access_token
+
+
+def _sign_in(account: accounts.Account, ca_bundle: str | None):  # noqa: ANN202 - lazy import
+    from .entra import EntraSignIn
+    from .tenant import Authority
+
+    return EntraSignIn(account.org_url, Authority(account.authority, account.tenant),
+                       client_id=account.client_id, ca_bundle=ca_bundle)
+
+
+def token_for(account: accounts.Account, ca_bundle: str | None) -> tuple[Secret, int]:
+    """A valid access token and its expiry (epoch seconds); raises SignInRequired."""
+    cached = cached_access_token(account)
+    if cached is not None:
+        return Secret(cached[0]), cached[1]
+    token = _sign_in(account, ca_bundle).silent(account)
+    return token.access_token, token.expires_on
+
+
+def seconds_left(expires_on: int) -> int:
+    return int(expires_on - time.time())

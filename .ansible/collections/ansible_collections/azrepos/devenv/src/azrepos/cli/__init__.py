@@ -1,0 +1,1 @@
+"""The ``azrepos`` command line: parses input, calls the core, formats output."""

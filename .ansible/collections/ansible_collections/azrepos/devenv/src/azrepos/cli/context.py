@@ -1,0 +1,63 @@
+"""What every organization-level command needs: the org, a credential and a client."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..auth.chain import resolve_credential
+from ..config.settings import resolve, resolve_seconds
+from ..rest.client import AzureDevOpsClient, CredentialSource
+from ..rest.transport import RetryPolicy
+from ..secretstore.base import SecretStore
+from ..secretstore.selection import open_store
+from ..urls import Organization, parse_org_url
+from .output import warn
+
+
+def add_org_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--org", required=True, metavar="URL",
+                        help="organization URL, e.g. https://dev.azure.com/ORG")
+    parser.add_argument("--vssps-url", metavar="URL",
+                        help="identity service URL, if not the usual one for --org")
+    parser.add_argument("--pat-stdin", action="store_true",
+                        help="read a PAT from standard input (after AZURE_DEVOPS_EXT_PAT and a "
+                        "stored PAT)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+@dataclass
+class OrgContext:
+    args: argparse.Namespace
+
+    @cached_property
+    def org(self) -> Organization:
+        vssps = self.args.vssps_url or resolve("vssps_url", url=self.args.org)
+        return parse_org_url(self.args.org, vssps)
+
+    @cached_property
+    def store(self) -> SecretStore:
+        choice = open_store(resolve("secret_store", url=self.org.url) or "auto")
+        if choice.warning:
+            warn(choice.warning)
+        return choice.store
+
+    @cached_property
+    def client(self) -> AzureDevOpsClient:
+        credential = resolve_credential(
+            self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin,
+            open_store=lambda: self.store, ca_bundle=ca_bundle(self.org.url),
+        )
+        return client_for(self.org, credential)
+
+
+def client_for(org: Organization, credential: CredentialSource) -> AzureDevOpsClient:
+    policy = RetryPolicy(read_timeout=resolve_seconds("http_timeout", url=org.url),
+                         total_budget=resolve_seconds("retry_budget", url=org.url))
+    return AzureDevOpsClient(org, credential, ca_bundle=ca_bundle(org.url), policy=policy)
+
+
+def ca_bundle(url: str) -> str | None:
+    return resolve("ca_bundle", url=url)

@@ -1,0 +1,152 @@
+"""``azrepos login`` / ``logout`` / ``status``: sign-ins and stored PATs per organization."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..auth import accounts
+from ..auth.credentials import BearerCredential, PatCredential
+from ..auth.pat_sources import read_pat, store_key
+from ..auth.tenant import authority_from_tenant, discover
+from ..auth.token_cache import cached_access_token
+from ..errors import UsageError
+from ..rest.models import format_time
+from .context import OrgContext, ca_bundle, client_for
+from .output import emit, warn
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    login = commands.add_parser(
+        "login", help="sign in with Entra ID (default), or store a PAT, for an organization")
+    login.add_argument("--org", required=True, metavar="URL")
+    login.add_argument("--vssps-url", metavar="URL")
+    how = login.add_mutually_exclusive_group()
+    how.add_argument("--pat-stdin", action="store_true",
+                     help="read a PAT from standard input, check it, and store it")
+    how.add_argument("--device-code", dest="flow", action="store_const", const="devicecode",
+                     help="sign in on another device with a code (default without a display)")
+    how.add_argument("--browser", dest="flow", action="store_const", const="browser",
+                     help="sign in through a local browser (default with a display)")
+    how.add_argument("--service-principal", metavar="CLIENT_ID",
+                     help="sign in as an app; give --client-secret-stdin or --certificate")
+    how.add_argument("--managed-identity", nargs="?", const="", metavar="CLIENT_ID",
+                     help="sign in with the machine's managed identity (optional client id)")
+    login.add_argument("--client-secret-stdin", action="store_true",
+                       help="read the service principal's secret from standard input")
+    login.add_argument("--certificate", type=Path, metavar="PEM",
+                       help="service principal certificate with its private key (PEM)")
+    login.add_argument("--tenant", help="Entra tenant id or domain (default: discovered)")
+    login.add_argument("--client-id", help="public client id (default: GCM's Azure Repos app)")
+    login.add_argument("--no-verify", dest="verify", action="store_false",
+                       help="do not check the credential against the organization")
+    login.add_argument("--json", action="store_true")
+    login.set_defaults(handler=run_login, flow=None)
+
+    logout = commands.add_parser("logout", help="forget the sign-in and stored PAT of an org")
+    logout.add_argument("--org", required=True, metavar="URL")
+    logout.add_argument("--vssps-url", metavar="URL")
+    logout.add_argument("--json", action="store_true")
+    logout.set_defaults(handler=run_logout, pat_stdin=False)
+
+    status = commands.add_parser("status", help="who is signed in, where, and until when")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=run_status)
+
+
+def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
+    credential = PatCredential(read_pat(sys.stdin), "PAT from standard input")
+    who = ""
+    if args.verify:  # check first, so a bad PAT never gets stored
+        who = f" for {client_for(ctx.org, credential).connection_data().user.display_name}"
+    ctx.store.set(store_key(ctx.org), credential.pat)
+    emit(args.json, {"changed": True, "org_url": ctx.org.url, "store": ctx.store.name,
+                     "method": "pat"},
+         f"PAT{who} stored in {ctx.store.location} for {ctx.org.url}")
+    return 0
+
+
+def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
+    from ..auth.entra import GCM_CLIENT_ID, EntraSignIn, default_flow
+
+    if args.client_secret_stdin and not args.service_principal:
+        raise UsageError("--client-secret-stdin goes with --service-principal CLIENT_ID")
+    ca = ca_bundle(ctx.org.url)
+    authority = authority_from_tenant(args.tenant) if args.tenant else discover(ctx.org.url, ca)
+    client_id = args.service_principal or args.managed_identity or args.client_id or GCM_CLIENT_ID
+    signin = EntraSignIn(ctx.org.url, authority, client_id=client_id, ca_bundle=ca)
+    if signin.cache_warning:
+        warn(signin.cache_warning)
+    if args.service_principal:
+        if args.certificate:
+            token = signin.certificate(args.certificate.read_bytes())
+        elif args.client_secret_stdin:
+            token = signin.client_secret(read_pat(sys.stdin))
+        else:
+            raise UsageError("a service principal needs a credential",
+                             hint="add --client-secret-stdin or --certificate PEM")
+    elif args.managed_identity is not None:
+        token = signin.managed_identity(args.managed_identity or None)
+    else:
+        flow = args.flow or default_flow()
+        token = signin.browser() if flow == "browser" else signin.device_code(
+            lambda message: print(message, file=sys.stderr, flush=True))
+    who = token.username
+    if args.verify:
+        credential = BearerCredential(lambda: token.access_token, "Entra sign-in")
+        who = client_for(ctx.org, credential).connection_data().user.display_name or who
+    until = format_time_epoch(token.expires_on)
+    emit(args.json, {"changed": True, "org_url": ctx.org.url, "method": "entra",
+                     "user": who, "tenant": authority.tenant, "expires_on": until},
+         f"signed in to {ctx.org.url} as {who} (tenant {authority.tenant}); token valid "
+         f"until {until}, refreshed silently after that")
+    return 0
+
+
+def format_time_epoch(epoch: int) -> str:
+    from datetime import UTC, datetime
+
+    return format_time(datetime.fromtimestamp(epoch, UTC))
+
+
+def run_login(args: argparse.Namespace) -> int:
+    ctx = OrgContext(args)
+    return _login_pat(args, ctx) if args.pat_stdin else _login_entra(args, ctx)
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    ctx = OrgContext(args)
+    removed = ctx.store.delete(store_key(ctx.org))
+    account = accounts.remove(ctx.org.url)
+    if account is not None:
+        from ..auth.entra import EntraSignIn
+        from ..auth.tenant import Authority
+
+        EntraSignIn(ctx.org.url, Authority(account.authority, account.tenant),
+                    client_id=account.client_id).sign_out(account)
+    changed = removed or account is not None
+    emit(args.json, {"changed": changed, "org_url": ctx.org.url},
+         f"{'signed out' if changed else 'nothing to forget'} for {ctx.org.url}")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    rows = []
+    for account in accounts.load_all().values():
+        row = {"org_url": account.org_url, "user": account.username or account.flow,
+               "method": f"entra:{account.flow}", "tenant": account.tenant}
+        cached = cached_access_token(account)  # no network: status only reports
+        row["valid_until"] = format_time_epoch(cached[1]) if cached else None
+        rows.append(row)
+    from ..config.settings import resolve
+    from ..secretstore.selection import open_store
+
+    store = open_store(resolve("secret_store") or "auto").store
+    rows += [{"org_url": name[len("pat:"):], "user": None, "method": f"pat:{store.name}",
+              "valid_until": None} for name in store.names() if name.startswith("pat:")]
+    text = "\n".join(
+        f"{r['org_url']}  {r['method']}  {r['user'] or ''}  "
+        f"{('until ' + r['valid_until']) if r['valid_until'] else ''}".rstrip() for r in rows)
+    emit(args.json, {"changed": False, "signed_in": rows}, text or "not signed in anywhere")
+    return 0

@@ -1,0 +1,159 @@
+"""``azrepos ssh-key list|add|remove|rotate``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import socket
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..rest.models import SessionToken, format_time
+from ..sshkeys import host_setup, key_files
+from ..sshkeys.public_key import fingerprint_of, parse
+from ..sshkeys.sync import DEFAULT_RENEW_WITHIN_DAYS, DEFAULT_VALID_DAYS, KeySync, SyncResult
+from .context import OrgContext, add_org_arguments
+from .output import emit
+
+
+def default_name() -> str:
+    return f"azrepos {getpass.getuser()}@{socket.gethostname()}"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 3650:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 3650)")
+    return value
+
+
+def _ssh_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("ssh configuration")
+    group.add_argument("--no-ssh-config", dest="ssh_config", action="store_false",
+                       help="do not write ~/.ssh/config entries or pin the host key")
+    group.add_argument("--ssh-host", help="SSH host, if not Azure's (Server, sandbox)")
+    group.add_argument("--ssh-port", type=int, help="SSH port, if not 22")
+    group.add_argument("--ssh-user", help="SSH user name (default: git)")
+    group.add_argument("--ssh-host-key-fingerprint", metavar="SHA256:...",
+                       help="expected host key fingerprint of --ssh-host, to pin it")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("ssh-key", help="manage SSH public keys in Azure DevOps")
+    sub = parser.add_subparsers(dest="ssh_command", required=True, metavar="COMMAND")
+
+    listing = sub.add_parser("list", help="list the SSH keys registered for you")
+    add_org_arguments(listing)
+    listing.set_defaults(handler=run_list)
+
+    add = sub.add_parser("add", help="register a key (created if missing); idempotent")
+    add_org_arguments(add)
+    add.add_argument("--key", type=Path, help="private key (default ~/.ssh/id_rsa_azrepos)")
+    add.add_argument("--name", help="display name in Azure DevOps")
+    add.add_argument("--valid-days", type=_positive, default=DEFAULT_VALID_DAYS)
+    add.add_argument("--renew-within-days", type=_positive, default=DEFAULT_RENEW_WITHIN_DAYS,
+                     help="extend the key when it expires sooner than this")
+    add.add_argument("--bits", type=int, default=key_files.DEFAULT_BITS)
+    _ssh_arguments(add)
+    add.set_defaults(handler=run_add)
+
+    remove = sub.add_parser("remove", help="revoke a key")
+    add_org_arguments(remove)
+    which = remove.add_mutually_exclusive_group(required=True)
+    which.add_argument("--fingerprint", metavar="SHA256:...")
+    which.add_argument("--key", type=Path, help="private or public key file")
+    remove.set_defaults(handler=run_remove)
+
+    rotate = sub.add_parser("rotate", help="new key, register it, switch, revoke the old")
+    add_org_arguments(rotate)
+    rotate.add_argument("--key", type=Path, help="private key (default ~/.ssh/id_rsa_azrepos)")
+    rotate.add_argument("--name", help="display name for the new key")
+    rotate.add_argument("--valid-days", type=_positive, default=DEFAULT_VALID_DAYS)
+    rotate.add_argument("--bits", type=int, default=key_files.DEFAULT_BITS)
+    _ssh_arguments(rotate)
+    rotate.set_defaults(handler=run_rotate)
+
+
+def _token_json(token: SessionToken) -> dict[str, Any]:
+    return {
+        "id": token.authorization_id,
+        "name": token.display_name,
+        "fingerprint": fingerprint_of(token.public_data),
+        "valid_to": format_time(token.valid_to) if token.valid_to else None,
+        "valid": token.is_valid,
+    }
+
+
+def run_list(args: argparse.Namespace) -> int:
+    ctx = OrgContext(args)
+    tokens = ctx.client.list_ssh_keys()
+    rows = [_token_json(t) for t in tokens]
+    text = "\n".join(f"{r['fingerprint']}  {r['valid_to']}  {r['name']}" for r in rows)
+    emit(args.json, {"changed": False, "count": len(rows), "keys": rows},
+         text or f"no SSH keys registered in {ctx.org.url}")
+    return 0
+
+
+def _configure_ssh(args: argparse.Namespace, ctx: OrgContext, key_path: Path) -> bool:
+    if not args.ssh_config:
+        return False
+    target = host_setup.target_for(ctx.org, host=args.ssh_host, port=args.ssh_port,
+                                   user=args.ssh_user,
+                                   host_key_fingerprint=args.ssh_host_key_fingerprint)
+    return host_setup.configure(Path.home(), ctx.org, key_path, target)
+
+
+def _report(args: argparse.Namespace, result: SyncResult, extra_changed: bool = False) -> None:
+    document = result.to_json()
+    document["changed"] = document["changed"] or extra_changed
+    state = {"added": "added", "extended": "extended", "unchanged": "unchanged",
+             "revoked": "revoked", "absent": "not registered (unchanged)",
+             "rotated": "rotated"}[result.action]
+    name = f" ({document['name']})" if document["name"] else ""
+    until = f", valid until {document['valid_to']}" if document["valid_to"] else ""
+    emit(args.json, document, f"{state}: {result.fingerprint}{name}{until}")
+
+
+def run_add(args: argparse.Namespace) -> int:
+    ctx = OrgContext(args)
+    key_path = (args.key or key_files.default_key_path()).expanduser()
+    local = key_files.ensure(key_path, bits=args.bits)
+    result = KeySync(ctx.client).present(
+        local.public, name=args.name or default_name(), valid_days=args.valid_days,
+        renew_within_days=args.renew_within_days,
+    )
+    result.key_path, result.key_created = key_path, local.created
+    _report(args, result, _configure_ssh(args, ctx, key_path))
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    ctx = OrgContext(args)
+    if args.fingerprint:
+        if not args.fingerprint.startswith("SHA256:"):
+            raise UsageError(f"{args.fingerprint!r} is not a SHA256 fingerprint",
+                             hint="copy it from 'azrepos ssh-key list' (SHA256:...)")
+        fingerprint = args.fingerprint
+    else:
+        path = args.key.expanduser()
+        pub = path if path.suffix == ".pub" else key_files.pub_path(path)
+        fingerprint = (parse(pub.read_text(encoding="utf-8")) if pub.is_file()
+                       else key_files.load(path).public).fingerprint
+    result = KeySync(ctx.client).absent(fingerprint)
+    _report(args, result)
+    return 0
+
+
+def run_rotate(args: argparse.Namespace) -> int:
+    ctx = OrgContext(args)
+    key_path = (args.key or key_files.default_key_path()).expanduser()
+    result = KeySync(ctx.client).rotate(
+        key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
+        on_switch=lambda path: _configure_ssh(args, ctx, path),
+    )
+    _report(args, result)
+    return 0

@@ -1,0 +1,1 @@
+"""Settings resolution and rendering of gitconfig and ssh config from shared templates."""

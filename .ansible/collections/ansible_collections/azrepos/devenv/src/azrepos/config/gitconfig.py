@@ -1,0 +1,93 @@
+"""gitconfig for Azure Repos: a rendered include file, hooked into the user's gitconfig.
+
+The entries live in ``~/.config/azrepos/gitconfig`` (from ``templates/gitconfig.j2``) and the
+user's global config only gains one ``include.path``, so removal is clean and nothing else in
+the user's gitconfig is rewritten. No secret is ever written here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..fileio import write_atomic
+from .environment import Machine, gcm_store_for
+from .templates import render
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    url: str  # credential URL scope, e.g. https://dev.azure.com/contoso
+    ca_file: str | None = None
+
+
+@dataclass(frozen=True)
+class GitConfigSpec:
+    orgs: list[OrgEntry]
+    helper: str = "azrepos"
+    helper_path: str = "azrepos"
+    gcm: dict[str, Any] = field(default_factory=dict)
+    ssh_rewrites: list[dict[str, str]] = field(default_factory=list)
+
+
+def gcm_settings(machine: Machine, *, credential_type: str = "oauth",
+                 msauth_flow: str | None = None) -> tuple[dict[str, Any], str | None]:
+    """GCM settings for this machine, and the helper path where it must differ (WSL)."""
+    choice = gcm_store_for(machine)
+    flow = msauth_flow or ("auto" if machine.kind == "desktop" else "devicecode")
+    return ({"credential_type": credential_type, "msauth_flow": flow,
+             "credential_store": choice.credential_store,
+             "cache_options": choice.cache_options}, choice.helper_path)
+
+
+def include_path(home: Path) -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+    return Path(base) / "azrepos" / "gitconfig"
+
+
+def render_spec(spec: GitConfigSpec) -> str:
+    return render("gitconfig.j2", orgs=[asdict(o) for o in spec.orgs], helper=spec.helper,
+                  helper_path=spec.helper_path, gcm=spec.gcm, ssh_rewrites=spec.ssh_rewrites)
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    git = shutil.which("git")
+    if git is None:
+        raise ConfigError("git is not installed", hint="install git, then run again")
+    return subprocess.run([git, *args], capture_output=True, text=True, check=False, timeout=30)
+
+
+def install(home: Path, spec: GitConfigSpec) -> bool:
+    """Write the include file and make the global gitconfig include it; True if changed."""
+    target = include_path(home)
+    text = render_spec(spec)
+    changed = False
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        write_atomic(target, text, mode=0o644)
+        changed = True
+    includes = _git("config", "--global", "--get-all", "include.path").stdout.split("\n")
+    if str(target) not in includes:
+        done = _git("config", "--global", "--add", "include.path", str(target))
+        if done.returncode != 0:
+            raise ConfigError(f"git config failed: {done.stderr.strip()}",
+                              hint="check that your ~/.gitconfig is valid")
+        changed = True
+    return changed
+
+
+def uninstall(home: Path) -> bool:
+    target = include_path(home)
+    changed = False
+    includes = _git("config", "--global", "--get-all", "include.path").stdout.split("\n")
+    if str(target) in includes:
+        _git("config", "--global", "--fixed-value", "--unset-all", "include.path", str(target))
+        changed = True
+    if target.exists():
+        target.unlink()
+        changed = True
+    return changed

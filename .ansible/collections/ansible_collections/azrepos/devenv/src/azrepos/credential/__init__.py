@@ -1,0 +1,1 @@
+"""The git credential helper ``git-credential-azrepos`` (kept light: it runs on every fetch)."""

@@ -1,0 +1,142 @@
+"""The full credential helper, loaded when the fast path (``fast.py``) cannot answer.
+
+Order for ``get``: a cached Entra token, a silent refresh, a stored PAT (file store or OS
+keyring), and a device-code sign-in on the terminal only when the user can be prompted;
+otherwise ``quit=true`` so git does not prompt either.
+"""
+
+from __future__ import annotations
+
+import os
+from io import TextIOBase
+
+from ..auth import accounts
+from ..auth.pat_sources import store_key
+from ..config.settings import resolve
+from ..errors import AzreposError
+from ..redaction import Secret
+from ..secretstore.base import SecretStore
+from ..secretstore.file_store import FileStore
+from ..urls import Organization
+from . import protocol
+from .fast import answer_pat, answer_token, looks_like_jwt, say
+from .organization import organization_for
+
+
+class Stores:
+    """The file store first (only used where no keyring works), then the OS keyring."""
+
+    def __init__(self) -> None:
+        self.preference = resolve("secret_store") or "auto"
+        self._file = FileStore()
+        self._other: SecretStore | None = None
+
+    def _keyring(self) -> SecretStore:
+        if self._other is None:
+            from ..secretstore.selection import open_store
+
+            self._other = open_store(self.preference).store
+        return self._other
+
+    def candidates(self) -> list[SecretStore]:
+        if self.preference == "file":
+            return [self._file]
+        if self.preference == "keyring":
+            return [self._keyring()]
+        return [self._file] if self._file.names() else [self._keyring()]
+
+    def org_urls(self) -> list[str]:
+        names = [n for store in self.candidates() for n in store.names()]
+        return [n[len("pat:"):] for n in names if n.startswith("pat:")] + list(accounts.load_all())
+
+    def find(self, key: str) -> tuple[SecretStore, Secret] | None:
+        for store in self.candidates():
+            secret = store.get(key)
+            if secret is not None:
+                return store, secret
+        return None
+
+
+def can_prompt() -> bool:
+    if os.environ.get("GIT_TERMINAL_PROMPT") == "0":
+        return False
+    try:
+        with open("/dev/tty"):
+            return True
+    except OSError:
+        return False
+
+
+def _ca_bundle(org: Organization) -> str | None:
+    return resolve("ca_bundle", url=org.url)
+
+
+def entra_token(org: Organization) -> tuple[Secret, int] | None:
+    account = accounts.find(org.url)
+    if account is None:
+        return None
+    from ..auth.entra_source import token_for
+
+    try:
+        return token_for(account, _ca_bundle(org))
+    except AzreposError as exc:
+        say(str(exc))
+        return None
+
+
+def device_code_sign_in(org: Organization) -> tuple[Secret, int] | None:
+    from ..auth.entra import EntraSignIn
+    from ..auth.tenant import discover
+
+    try:
+        ca = _ca_bundle(org)
+        token = EntraSignIn(org.url, discover(org.url, ca), ca_bundle=ca).device_code(say)
+    except AzreposError as exc:
+        say(str(exc))
+        return None
+    return token.access_token, token.expires_on
+
+
+def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: TextIOBase
+         ) -> None:
+    token = entra_token(org)
+    if token is None:
+        found = stores.find(store_key(org))
+        if found is not None:
+            protocol.write(stdout, answer_pat(attrs, org.name, found[1].reveal()))
+            return
+        token = device_code_sign_in(org) if can_prompt() else None
+    if token is not None:
+        protocol.write(stdout, answer_token(attrs, org.name, token[0].reveal(), token[1]))
+    else:
+        protocol.write(stdout, [("quit", "true")])
+
+
+def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> None:
+    stores = Stores()
+    org = organization_for(attrs, stores.org_urls())
+    if org is None:
+        return
+    if operation == "get":
+        _get(attrs, org, stores, stdout)
+        return
+    password = attrs.get("password")
+    if not password or looks_like_jwt(password):
+        return  # tokens are ours and live in the token cache
+    found = stores.find(store_key(org))
+    if operation == "store" and (found is None or found[1].reveal() != password):
+        stores.candidates()[0].set(store_key(org), Secret(password))
+    elif operation == "erase" and found is not None and found[1].reveal() == password:
+        found[0].delete(store_key(org))
+
+
+def run(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> int:
+    try:
+        handle(operation, attrs, stdout)
+    except (protocol.ProtocolError, AzreposError) as exc:
+        say(str(exc))
+        return 1
+    except Exception as exc:  # never a traceback (it could hold a secret) in git's output
+        say(f"internal error ({type(exc).__name__})")
+        return 1
+    return 0

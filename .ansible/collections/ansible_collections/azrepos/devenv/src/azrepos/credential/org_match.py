@@ -1,0 +1,30 @@
+"""Which known organization a credential request is for (light: hot path).
+
+The request URL is built from ``protocol``, ``host`` and ``path`` (with ``useHttpPath``); on
+dev.azure.com without a path, the user name is the organization, so several organizations
+coexist in one gitconfig. The longest known organization URL that prefixes it wins.
+"""
+
+from __future__ import annotations
+
+CLOUD_HOST = "dev.azure.com"
+
+
+def request_url(attrs: dict[str, str]) -> str | None:
+    if attrs.get("protocol") != "https" or not attrs.get("host"):
+        return None
+    host = attrs["host"].lower()
+    path = attrs.get("path", "").strip("/")
+    if host == CLOUD_HOST and not path and attrs.get("username"):
+        path = attrs["username"]
+    return f"https://{host}/{path}".rstrip("/").lower()
+
+
+def match_known(url: str, known_urls: list[str]) -> str | None:
+    best = None
+    for known in known_urls:
+        candidate = known.rstrip("/").lower()
+        if (url == candidate or url.startswith(candidate + "/")) and (
+                best is None or len(candidate) > len(best)):
+            best = candidate
+    return best

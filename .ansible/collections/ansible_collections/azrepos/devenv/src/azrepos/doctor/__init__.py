@@ -1,0 +1,1 @@
+"""``azrepos doctor``: a connection test that says what to fix."""

@@ -1,0 +1,212 @@
+"""The checks, in order. Each returns a Check with a one-line fix; none prints a secret."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+import ssl
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..auth import accounts
+from ..auth.chain import resolve_credential
+from ..auth.pat_sources import PAT_ENV, store_key
+from ..config import environment
+from ..config.settings import git_config_get, resolve
+from ..errors import AzreposError, CredentialMissing
+from ..rest.client import AzureDevOpsClient
+from ..secretstore.selection import open_store
+from ..sshkeys import host_setup, key_files
+from ..sshkeys.public_key import fingerprint_of
+from ..urls import Organization, RepoRef
+from .result import FAIL, PASS, SKIP, WARN, Check
+
+HELPERS = ("git-credential-azrepos", "azrepos", "git-credential-manager", "manager")
+
+
+@dataclass
+class Context:
+    ref: RepoRef
+    org: Organization
+    home: Path
+    ca_bundle: str | None
+    key_path: Path | None
+    client: AzureDevOpsClient | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _git(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"}
+    return subprocess.run(["git", *args], capture_output=True, text=True, timeout=timeout,
+                          env=env, check=False, stdin=subprocess.DEVNULL)
+
+
+def url_check(ctx: Context) -> Check:
+    ref = ctx.ref
+    parts = [f"{ref.transport} URL", f"{ctx.org.kind}", f"org {ctx.org.name}"]
+    parts += [f"project {ref.project}"] if ref.project else []
+    parts += [f"repo {ref.repo}"] if ref.repo else []
+    return Check("URL", PASS, ", ".join(parts))
+
+
+def tls_check(ctx: Context) -> Check:
+    host, _, port = ctx.org.host.partition(":")
+    try:
+        socket.getaddrinfo(host, int(port or 443))
+    except OSError:
+        return Check("DNS and TLS", FAIL, f"{host} does not resolve",
+                     "check the host name in the URL, DNS and any proxy")
+    context = ssl.create_default_context(cafile=ctx.ca_bundle)
+    try:
+        with socket.create_connection((host, int(port or 443)), timeout=10) as sock, \
+                context.wrap_socket(sock, server_hostname=host):
+            pass
+    except ssl.SSLCertVerificationError as exc:
+        return Check("DNS and TLS", FAIL,
+                     f"{host} resolves, but its TLS certificate is not trusted ({exc.reason})",
+                     "point AZREPOS_CA_BUNDLE and git's http.sslCAInfo at your CA bundle")
+    except OSError as exc:
+        return Check("DNS and TLS", FAIL, f"cannot connect to {ctx.org.host}: {exc.strerror}",
+                     "check the network, firewall and proxy")
+    ca = ctx.ca_bundle or "system CAs"
+    return Check("DNS and TLS", PASS, f"{host} resolves; TLS certificate trusted ({ca})")
+
+
+def credential_check(ctx: Context) -> Check:
+    sources = []
+    helper = git_config_get("credential.helper", ctx.org.url)
+    if helper:
+        sources.append(f"git helper {Path(helper.split()[0]).name}")
+    if os.environ.get(PAT_ENV):
+        sources.append(PAT_ENV)
+    if accounts.find(ctx.org.url):
+        sources.append("Entra sign-in")
+    try:
+        if open_store(resolve("secret_store") or "auto").store.get(store_key(ctx.org)):
+            sources.append("stored PAT")
+    except AzreposError:
+        pass
+    if not sources:
+        return Check("Credential", FAIL, "no credential source found",
+                     f"azrepos login --org {ctx.org.url}   (or set {PAT_ENV})")
+    return Check("Credential", PASS, "found: " + ", ".join(sources))
+
+
+def rest_check(ctx: Context) -> Check:
+    from ..cli.context import client_for
+
+    try:
+        credential = resolve_credential(ctx.org, pat_stdin=False, stdin=open(os.devnull),  # noqa: SIM115
+                                        open_store=lambda: open_store(
+                                            resolve("secret_store") or "auto").store,
+                                        ca_bundle=ctx.ca_bundle)
+        ctx.client = client_for(ctx.org, credential)
+        data = ctx.client.connection_data()
+    except CredentialMissing:
+        return Check("REST auth", SKIP, "no credential to call the REST API with",
+                     f"azrepos login --org {ctx.org.url}")
+    except AzreposError as exc:
+        return Check("REST auth", FAIL, exc.message, exc.hint)
+    return Check("REST auth", PASS, f"{data.user.display_name} ({data.user.id}) via "
+                 f"{ctx.client.credential_description}")
+
+
+def ls_remote_check(ctx: Context) -> Check:
+    url = ctx.ref.https_url
+    if not url:
+        return Check("git over HTTPS", SKIP, "not a repository URL")
+    done = _git("ls-remote", "--heads", url)
+    if done.returncode == 0:
+        return Check("git over HTTPS", PASS, f"git ls-remote works ({len(done.stdout.splitlines())}"
+                     " branches)")
+    reason = (done.stderr.strip().splitlines() or ["failed"])[-1][:200]
+    return Check("git over HTTPS", FAIL, f"git ls-remote failed: {reason}",
+                 f"azrepos configure-git --org {ctx.org.url}, then azrepos login")
+
+
+def _ssh_base() -> list[str]:
+    command = os.environ.get("GIT_SSH_COMMAND") or git_config_get("core.sshCommand") or "ssh"
+    return shlex.split(command)
+
+
+def ssh_checks(ctx: Context) -> list[Check]:
+    checks = []
+    key_path = ctx.key_path or host_setup.identity_file(ctx.home, ctx.org) or \
+        key_files.default_key_path(ctx.home)
+    pub = key_files.pub_path(key_path)
+    if not key_path.exists() or not pub.exists():
+        return [Check("SSH key", FAIL, f"no key pair at {key_path}",
+                      f"azrepos ssh-key add --org {ctx.org.url}")]
+    fingerprint = fingerprint_of(pub.read_text(encoding="utf-8"))
+    if ctx.client is None:
+        checks.append(Check("SSH key", WARN, f"{key_path} ({fingerprint}); registration not "
+                            "checked without a REST credential"))
+    else:
+        try:
+            tokens = [t for t in ctx.client.list_ssh_keys()
+                      if fingerprint_of(t.public_data) == fingerprint]
+        except AzreposError as exc:
+            tokens = []
+            checks.append(Check("SSH key", FAIL, f"cannot list keys: {exc.message}", exc.hint))
+        now = datetime.now(UTC)
+        live = [t for t in tokens if t.valid_to is None or t.valid_to > now]
+        if not checks and not tokens:
+            checks.append(Check("SSH key", FAIL, f"{fingerprint} is not registered in "
+                                f"{ctx.org.name}", f"azrepos ssh-key add --org {ctx.org.url}"))
+        elif not checks and not live:
+            checks.append(Check("SSH key", FAIL, f"{fingerprint} expired",
+                                f"azrepos ssh-key add --org {ctx.org.url} (extends it)"))
+        elif not checks:
+            until = max(t.valid_to for t in live if t.valid_to) if any(
+                t.valid_to for t in live) else None
+            checks.append(Check("SSH key", PASS, f"{fingerprint} registered"
+                                + (f", valid until {until:%Y-%m-%d}" if until else "")))
+    checks.append(_ssh_answer(ctx))
+    return checks
+
+
+def _ssh_answer(ctx: Context) -> Check:
+    host = ctx.ref.ssh_host or "ssh.dev.azure.com"
+    user = ctx.ref.ssh_user or "git"
+    argv = [*_ssh_base(), "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"]
+    argv += ["-p", str(ctx.ref.ssh_port)] if ctx.ref.ssh_port else []
+    done = subprocess.run([*argv, f"{user}@{host}"], capture_output=True, text=True,
+                          timeout=60, check=False, stdin=subprocess.DEVNULL)
+    text = done.stdout + done.stderr
+    if "Shell access is not supported" in text:
+        return Check("SSH", PASS, f"{host} accepted the key (host key pinned and verified)")
+    if "Host key verification failed" in text or "No RSA host key is known" in text:
+        return Check("SSH", FAIL, f"the host key of {host} is not pinned or has changed",
+                     f"azrepos ssh-key add --org {ctx.org.url} pins the published host key")
+    if "Permission denied" in text:
+        return Check("SSH", FAIL, f"{host} refused the key (not registered, expired or revoked)",
+                     f"azrepos ssh-key add --org {ctx.org.url}")
+    last = (text.strip().splitlines() or ["no answer"])[-1][:200]
+    return Check("SSH", FAIL, f"ssh to {host} failed: {last}", "check network access to port 22")
+
+
+def gitconfig_check(ctx: Context) -> Check:
+    done = _git("config", "--get-regexp", r"^credential\.(.*\.)?helper$")
+    helpers = [line.split(" ", 1)[1] if " " in line else "" for line in done.stdout.splitlines()]
+    effective = git_config_get("credential.helper", ctx.org.url) or ""
+    problems = []
+    if not effective:
+        problems.append("no credential helper applies to this URL")
+    elif not any(name in effective for name in HELPERS):
+        problems.append(f"the helper git uses here is {Path(effective.split()[0]).name}")
+    if any(h.strip() == "store" or h.startswith("store ") for h in helpers):
+        problems.append("credential.helper=store keeps passwords in plain text")
+    if (git_config_get("credential.useHttpPath", ctx.org.url) or "").lower() != "true":
+        problems.append("useHttpPath is off, so several organizations cannot coexist")
+    store = git_config_get("credential.credentialStore", ctx.org.url)
+    if store and "manager" in effective:
+        wanted = environment.gcm_store_for(environment.detect()).credential_store
+        if store == "secretservice" and wanted != "secretservice":
+            problems.append("GCM's secretservice store needs a desktop session here")
+    if problems:
+        return Check("gitconfig", FAIL, "; ".join(problems),
+                     f"azrepos configure-git --org {ctx.org.url}")
+    return Check("gitconfig", PASS, f"helper {Path(effective.split()[0]).name}, useHttpPath on")

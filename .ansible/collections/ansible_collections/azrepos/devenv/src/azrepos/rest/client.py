@@ -1,0 +1,254 @@
+"""The Azure DevOps REST calls azrepos makes: connectionData and the SessionTokens API."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Any, Protocol
+
+import requests
+
+from .. import __version__
+from ..errors import (
+    AmbiguousWrite,
+    ApiError,
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+)
+from ..redaction import scrub
+from ..sshkeys.public_key import same_key
+from ..urls import Organization
+from .models import ConnectionData, SessionToken, format_time
+from .session import PinnedSession
+from .transport import RetryPolicy, Transport
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "7.1-preview.1"
+SESSION_TOKENS = "_apis/Token/SessionTokens"
+TOKENS_SCOPE = "vso.tokens (Tokens: Read & manage)"
+_TF_CODE = re.compile(r"\b(TF\d{5,6}|VS\d{5})\b")
+
+
+class CredentialSource(Protocol):
+    """Anything that can produce an Authorization header value."""
+
+    description: str
+
+    def authorization(self) -> str: ...
+
+
+def _error_detail(response: requests.Response) -> tuple[str, str | None]:
+    try:
+        body = response.json()
+        message = str(body.get("message") or "") if isinstance(body, dict) else ""
+    except ValueError:
+        message = ""
+    message = scrub(message.strip())[:500]
+    match = _TF_CODE.search(message)
+    return message, (match.group(1) if match else None)
+
+
+class AzureDevOpsClient:
+    """A small typed client. One instance per organization and credential."""
+
+    def __init__(
+        self,
+        org: Organization,
+        credential: CredentialSource,
+        *,
+        ca_bundle: str | None = None,
+        policy: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        self.org = org
+        self._credential = credential
+        http = session or PinnedSession(ca_bundle)
+        http.headers.update(
+            {
+                "Accept": "application/json",
+                "User-Agent": f"azrepos/{__version__}",
+                "X-TFS-FedAuthRedirect": "Suppress",
+            }
+        )
+        self.transport = transport or Transport(http, policy or RetryPolicy())
+        self._connection: ConnectionData | None = None
+
+    def __repr__(self) -> str:
+        return f"AzureDevOpsClient(org={self.org.url!r}, credential={self._credential.description!r})"
+
+    @property
+    def credential_description(self) -> str:
+        return self._credential.description
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """How many HTTP requests each operation made (for idempotence checks)."""
+        return dict(self.transport.calls)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        base: str,
+        path: str,
+        *,
+        label: str,
+        scope: str,
+        params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        url = f"{base}/{path}"
+        query = {**(params or {}), "api-version": API_VERSION}
+        response = self.transport.send(
+            method,
+            url,
+            label=label,
+            idempotent=idempotent,
+            params=query,
+            json=body,
+            headers={"Authorization": self._credential.authorization()},
+        )
+        if response.status_code >= 400:
+            raise self._error(response, label, scope)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                f"{label}: the server answered {response.status_code} with a body that is not "
+                "JSON; is this an Azure DevOps URL?",
+                status=response.status_code,
+                hint="check --org, and that no proxy or sign-in page is in the way",
+            ) from None
+
+    def _error(self, response: requests.Response, label: str, scope: str) -> ApiError:
+        status = response.status_code
+        message, tf_code = _error_detail(response)
+        detail = f": {message}" if message else ""
+        if status == 401:
+            return AuthenticationFailed(
+                f"PAT or token rejected or expired ({self._credential.description}){detail}",
+                status=401,
+                tf_code=tf_code,
+                hint=f"create a new PAT for {self.org.url} or sign in again with 'azrepos login'",
+            )
+        if status == 403:
+            return PermissionDenied(
+                f"{label} was refused: the credential lacks the scope or permission {scope}{detail}",
+                status=403,
+                tf_code=tf_code,
+                hint=f"use a PAT or token that has {scope} for {self.org.name}",
+            )
+        if status == 404:
+            return NotFound(
+                f"organization not found at {self.org.url} ({label}){detail}",
+                status=404,
+                tf_code=tf_code,
+                hint="check the organization name in --org (https://dev.azure.com/ORG)",
+            )
+        return ApiError(f"{label} failed with HTTP {status}{detail}", status=status, tf_code=tf_code)
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def connection_data(self) -> ConnectionData:
+        """Who the credential belongs to, and the organization's id."""
+        if self._connection is None:
+            data = self._request(
+                "GET", self.org.url, "_apis/connectionData",
+                label="connectionData", scope="vso.profile",
+            )
+            self._connection = ConnectionData.from_json(data or {})
+        return self._connection
+
+    def list_ssh_keys(self) -> list[SessionToken]:
+        data = self._request(
+            "GET",
+            self.org.vssps_url,
+            SESSION_TOKENS,
+            label="list SSH keys",
+            scope=TOKENS_SCOPE,
+            params={"isPublic": "true", "includePublicData": "true"},
+        )
+        return [SessionToken.from_json(item) for item in (data or {}).get("value", [])]
+
+    def add_ssh_key(
+        self,
+        name: str,
+        public_key: str,
+        valid_to: datetime,
+    ) -> SessionToken:
+        """Register a public key. If the answer is lost after sending, the keys are listed
+        again before any retry, so the key is never registered twice."""
+        body = {
+            "displayName": name,
+            "publicData": public_key,
+            "scope": "app_token",
+            "validTo": format_time(valid_to),
+            "targetAccounts": [self.connection_data().organization_id],
+        }
+        for _ in range(self.transport.policy.max_attempts):
+            try:
+                return self._post_session_token(body, "add SSH key")
+            except AmbiguousWrite as exc:
+                log.warning("%s; checking whether the key was registered", exc.message)
+                wanted = same_key(public_key)
+                for token in self.list_ssh_keys():
+                    if wanted(token.public_data):
+                        return token
+        raise AmbiguousWrite(
+            "adding the SSH key kept failing after it was sent, and it is not registered",
+            hint="try again later",
+        )
+
+    def update_ssh_key(
+        self, token: SessionToken, *, name: str | None = None, valid_to: datetime | None = None
+    ) -> SessionToken:
+        """Rename or extend a key (an update is the add call with authorizationId set)."""
+        body: dict[str, Any] = {
+            "authorizationId": token.authorization_id,
+            "displayName": name or token.display_name,
+            "publicData": token.public_data,
+            "scope": token.scope,
+            "validTo": format_time(valid_to) if valid_to else (
+                format_time(token.valid_to) if token.valid_to else None),
+            "targetAccounts": list(token.target_accounts)
+            or [self.connection_data().organization_id],
+        }
+        for _ in range(self.transport.policy.max_attempts):
+            try:
+                return self._post_session_token(body, "update SSH key")
+            except AmbiguousWrite as exc:
+                # An update sets absolute values, so sending it again is harmless.
+                log.warning("%s; sending the update again", exc.message)
+        raise AmbiguousWrite("updating the SSH key kept failing", hint="try again later")
+
+    def _post_session_token(self, body: dict[str, Any], label: str) -> SessionToken:
+        data = self._request(
+            "POST",
+            self.org.vssps_url,
+            SESSION_TOKENS,
+            label=label,
+            scope=TOKENS_SCOPE,
+            params={"isPublic": "true"},
+            body=body,
+            idempotent=False,
+        )
+        return SessionToken.from_json(data or {})
+
+    def revoke_ssh_key(self, authorization_id: str) -> None:
+        self._request(
+            "DELETE",
+            self.org.vssps_url,
+            f"{SESSION_TOKENS}/{authorization_id}",
+            label="revoke SSH key",
+            scope=TOKENS_SCOPE,
+            params={"isPublic": "true"},
+        )
+

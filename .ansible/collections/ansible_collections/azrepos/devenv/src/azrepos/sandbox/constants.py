@@ -1,0 +1,24 @@
+"""Names the sandbox seeds and serves; tests and sandbox.json refer to these."""
+
+from __future__ import annotations
+
+ORG_NAME = "fabrikam"
+PROJECT_NAME = "Fabrikam"
+REPO_NAME = "hello"
+
+# Handle -> (display name, email). "dev1" is seeded; "dev2" is created on demand.
+KNOWN_USERS: dict[str, tuple[str, str]] = {
+    "dev1": ("Dev One", "dev1@fabrikam.example"),
+    "dev2": ("Dev Two", "dev2@fabrikam.example"),
+}
+SEEDED_USER = "dev1"
+
+# "app_token" is the scope Azure DevOps gives a full-access PAT.
+FULL_ACCESS_SCOPE = "app_token"
+KEY_SCOPE_DEFAULT = "app_token"
+NULL_GUID = "00000000-0000-0000-0000-000000000000"
+
+DB_NAME = "sandbox.db"
+INFO_NAME = "sandbox.json"
+LOG_NAME = "sandbox.log"
+SEED_PAT_NAME = "seed-pat"

@@ -1,0 +1,90 @@
+"""Starts ``azrepos sandbox`` as a child process and waits until it is ready.
+
+Used by the demo, the test suite and the benchmarks, so there is one way to run a sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import AzreposError
+
+READY_FILE = "sandbox.json"
+
+
+@dataclass
+class RunningSandbox:
+    state_dir: Path
+    process: subprocess.Popen[bytes]
+    info: dict[str, Any]
+
+    @property
+    def org_url(self) -> str:
+        return str(self.info["org_url"])
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.info["ca_file"])
+
+    def admin(self, method: str, path: str, json_body: Any = None) -> Any:
+        """Call a test-only admin route (fault injection, key expiry, request log)."""
+        import requests
+
+        base = self.org_url.rsplit("/", 1)[0]
+        response = requests.request(
+            method, f"{base}{path}", json=json_body, verify=self.ca_file, timeout=30,
+            headers={"X-Sandbox-Admin": str(self.info["admin_token"])},
+        )
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(state_dir: Path, *, port: int = 0, ssh_port: int = 0, timeout: float = 60,
+          log_path: Path | None = None) -> RunningSandbox:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    ready = state_dir / READY_FILE
+    ready.unlink(missing_ok=True)
+    log = open(log_path or state_dir / "sandbox.stderr", "ab")  # noqa: SIM115 - child keeps it
+    process = subprocess.Popen(
+        [sys.executable, "-m", "azrepos", "sandbox", "--state-dir", str(state_dir),
+         "--port", str(port), "--ssh-port", str(ssh_port)],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+    )
+    log.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = (log_path or state_dir / "sandbox.stderr").read_text(errors="replace")[-2000:]
+            raise AzreposError(f"the sandbox exited with code {process.returncode}:\n{tail}",
+                               hint="see the log above")
+        if ready.exists():
+            try:
+                return RunningSandbox(state_dir, process, json.loads(ready.read_text()))
+            except ValueError:
+                pass  # written atomically, but be safe
+        time.sleep(0.1)
+    process.kill()
+    raise AzreposError(f"the sandbox was not ready within {timeout:g}s",
+                       hint=f"look at {state_dir}/sandbox.stderr")

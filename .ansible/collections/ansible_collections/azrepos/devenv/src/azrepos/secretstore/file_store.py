@@ -1,0 +1,65 @@
+"""A JSON file readable by its owner only: the fallback where no OS keyring works."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import state_files
+from ..errors import ConfigError
+from ..fileio import ensure_private_dir, write_atomic
+from ..redaction import Secret
+
+
+def default_path() -> Path:
+    return Path(state_files.path(state_files.SECRETS))
+
+
+class FileStore:
+    name = "file"
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self.location = f"{self.path} (mode 0600)"
+
+    def _load(self) -> dict[str, str]:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        if self.path.stat().st_mode & 0o077:
+            raise ConfigError(
+                f"{self.path} can be read by other users",
+                hint=f"chmod 600 {self.path}, and replace any PAT it held",
+            )
+        try:
+            data = state_files.parse_json(raw)
+        except ValueError:
+            raise ConfigError(f"{self.path} is damaged (not JSON)",
+                              hint=f"remove it and run 'azrepos login' again: rm {self.path}"
+                              ) from None
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _save(self, data: dict[str, str]) -> None:
+        ensure_private_dir(self.path.parent)
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n", mode=0o600)
+
+    def get(self, key: str) -> Secret | None:
+        value = self._load().get(key)
+        return Secret(value) if value else None
+
+    def set(self, key: str, secret: Secret) -> None:
+        data = self._load()
+        data[key] = secret.reveal()
+        self._save(data)
+
+    def delete(self, key: str) -> bool:
+        data = self._load()
+        if key not in data:
+            return False
+        del data[key]
+        self._save(data)
+        return True
+
+    def names(self) -> list[str]:
+        return sorted(self._load())

@@ -1,0 +1,1 @@
+"""SSH key lifecycle: generate, fingerprint, upload, rotate, revoke, and ssh config."""

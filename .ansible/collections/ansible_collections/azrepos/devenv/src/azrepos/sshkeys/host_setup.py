@@ -1,0 +1,136 @@
+"""Makes SSH to Azure Repos work for a set of organizations: config entries and host keys.
+
+Which organizations use which key is kept in ``~/.config/azrepos/ssh-hosts.json``, so the
+managed block always lists every configured organization, not just the last one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..fileio import write_atomic
+from ..urls import CLOUD_SSH_HOST, LEGACY_SSH_HOST, Organization
+from . import known_hosts, ssh_config
+from .public_key import fingerprint_of
+
+
+@dataclass(frozen=True)
+class SshTarget:
+    """Where an organization's SSH endpoint is, and which host key to trust there."""
+
+    hostname: str
+    port: int | None
+    user: str
+    host_key: str | None  # public key line to pin, None = leave known_hosts alone
+    host_key_fingerprint: str | None
+
+
+def target_for(
+    org: Organization,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    user: str | None = None,
+    host_key_fingerprint: str | None = None,
+) -> SshTarget:
+    if host is None and org.kind == "cloud":
+        return SshTarget(CLOUD_SSH_HOST, None, user or "git", known_hosts.AZURE_HOST_KEY,
+                         known_hosts.AZURE_HOST_KEY_FINGERPRINT)
+    if host is None and org.kind == "legacy":
+        return SshTarget(LEGACY_SSH_HOST, None, user or org.name, known_hosts.AZURE_HOST_KEY,
+                         known_hosts.AZURE_HOST_KEY_FINGERPRINT)
+    hostname = host or org.host.split(":")[0]
+    key = scan_host_key(hostname, port, host_key_fingerprint) if host_key_fingerprint else None
+    return SshTarget(hostname, port, user or "git", key, host_key_fingerprint)
+
+
+def scan_host_key(host: str, port: int | None, fingerprint: str) -> str:
+    """Fetch the RSA host key with ssh-keyscan and keep it only if its fingerprint matches."""
+    keyscan = shutil.which("ssh-keyscan")
+    if keyscan is None:
+        raise ConfigError("ssh-keyscan is not installed", hint="install openssh-client")
+    args = [keyscan, "-t", "rsa", "-T", "10"] + (["-p", str(port)] if port else []) + [host]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+    for line in done.stdout.splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and fingerprint_of(" ".join(fields[1:3])) == fingerprint:
+            return " ".join(fields[1:3])
+    raise ConfigError(
+        f"{host} did not offer an RSA host key with fingerprint {fingerprint}",
+        hint="check --ssh-host, --ssh-port and the fingerprint you were given",
+    )
+
+
+def _state_path(home: Path) -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+    return Path(base) / "azrepos" / "ssh-hosts.json"
+
+
+def _load(home: Path) -> dict[str, dict[str, object]]:
+    path = _state_path(home)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError:
+        raise ConfigError(f"{path} is damaged", hint=f"remove it and run again: rm {path}"
+                          ) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _save(home: Path, data: dict[str, dict[str, object]]) -> bool:
+    path = _state_path(home)
+    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomic(path, text, mode=0o600)
+    return True
+
+
+def _render(home: Path, data: dict[str, dict[str, object]]) -> bool:
+    by_target: dict[tuple[str, int | None, str], dict[str, Path]] = {}
+    for org_name, entry in data.items():
+        target = (str(entry["hostname"]), entry.get("port"), str(entry["user"]))
+        by_target.setdefault(target, {})[org_name] = Path(str(entry["identity_file"]))  # type: ignore[index]
+    hosts: list[ssh_config.SshHost] = []
+    for (hostname, port, user), identities in by_target.items():
+        hosts += ssh_config.hosts_for(identities, hostname=hostname, port=port, user=user,
+                                      known_hosts_file=home / ".ssh" / "known_hosts")
+    return ssh_config.write(home / ".ssh" / "config", hosts)
+
+
+def configure(home: Path, org: Organization, key_path: Path, target: SshTarget) -> bool:
+    """Record the org's key, render ``~/.ssh/config`` and pin the host key; True if changed."""
+    data = _load(home)
+    data[org.name] = {**asdict(target), "identity_file": str(key_path)}
+    data[org.name].pop("host_key", None)
+    changed = _save(home, data)
+    changed |= _render(home, data)
+    if target.host_key and target.host_key_fingerprint:
+        names = [known_hosts.host_pattern(target.hostname, target.port)]
+        if target.hostname == CLOUD_SSH_HOST:
+            names = list(known_hosts.AZURE_SSH_HOSTS)
+        changed |= known_hosts.pin(home / ".ssh" / "known_hosts", names, target.host_key,
+                                   target.host_key_fingerprint)
+    return changed
+
+
+def unconfigure(home: Path, org: Organization) -> bool:
+    data = _load(home)
+    if org.name not in data:
+        return False
+    del data[org.name]
+    _save(home, data)
+    _render(home, data)
+    return True
+
+
+def identity_file(home: Path, org: Organization) -> Path | None:
+    entry = _load(home).get(org.name)
+    return Path(str(entry["identity_file"])) if entry else None

@@ -1,0 +1,139 @@
+"""Reconciling a local key with the keys registered in Azure DevOps, by fingerprint."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..rest.client import AzureDevOpsClient
+from ..rest.models import SessionToken, format_time
+from . import key_files
+from .public_key import PublicKey, fingerprint_of, require_azure_compatible
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VALID_DAYS = 90
+DEFAULT_RENEW_WITHIN_DAYS = 14
+
+
+@dataclass
+class SyncResult:
+    action: str  # added, extended, unchanged, revoked, absent, rotated
+    fingerprint: str
+    token: SessionToken | None = None
+    revoked: list[str] = field(default_factory=list)
+    key_path: Path | None = None
+    key_created: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.action in {"added", "extended", "revoked", "rotated"} or self.key_created
+
+    def to_json(self) -> dict[str, Any]:
+        token = self.token
+        return {
+            "changed": self.changed,
+            "action": self.action,
+            "fingerprint": self.fingerprint,
+            "name": token.display_name if token else None,
+            "valid_to": format_time(token.valid_to) if token and token.valid_to else None,
+            "id": token.authorization_id if token else None,
+            "revoked_ids": self.revoked,
+            "key_path": str(self.key_path) if self.key_path else None,
+        }
+
+
+def registered_with(tokens: list[SessionToken], fingerprint: str) -> list[SessionToken]:
+    return [t for t in tokens if fingerprint_of(t.public_data) == fingerprint]
+
+
+class KeySync:
+    """Present / absent / rotate for one organization. ``check_mode`` computes, never writes."""
+
+    def __init__(
+        self,
+        client: AzureDevOpsClient,
+        *,
+        now: datetime | None = None,
+        check_mode: bool = False,
+    ) -> None:
+        self.client = client
+        self.now = now or datetime.now(UTC)
+        self.check_mode = check_mode
+
+    def _tokens(self) -> list[SessionToken]:
+        return self.client.list_ssh_keys()
+
+    def present(
+        self,
+        key: PublicKey,
+        *,
+        name: str,
+        valid_days: int = DEFAULT_VALID_DAYS,
+        renew_within_days: int = DEFAULT_RENEW_WITHIN_DAYS,
+        tokens: list[SessionToken] | None = None,
+    ) -> SyncResult:
+        require_azure_compatible(key)
+        valid_to = self.now + timedelta(days=valid_days)
+        matches = registered_with(tokens if tokens is not None else self._tokens(), key.fingerprint)
+        if not matches:
+            if self.check_mode:
+                return SyncResult("added", key.fingerprint)
+            token = self.client.add_ssh_key(name, key.line, valid_to)
+            return SyncResult("added", key.fingerprint, token)
+        current = max(matches, key=lambda t: t.valid_to or self.now)
+        renew_at = self.now + timedelta(days=renew_within_days)
+        if current.valid_to is None or current.valid_to > renew_at:
+            return SyncResult("unchanged", key.fingerprint, current)
+        if self.check_mode:
+            return SyncResult("extended", key.fingerprint, current)
+        token = self.client.update_ssh_key(current, valid_to=valid_to)
+        return SyncResult("extended", key.fingerprint, token)
+
+    def absent(self, fingerprint: str, tokens: list[SessionToken] | None = None) -> SyncResult:
+        matches = registered_with(tokens if tokens is not None else self._tokens(), fingerprint)
+        if not matches:
+            return SyncResult("absent", fingerprint)
+        if not self.check_mode:
+            for token in matches:
+                self.client.revoke_ssh_key(token.authorization_id)
+        return SyncResult("revoked", fingerprint, matches[0],
+                          revoked=[t.authorization_id for t in matches])
+
+    def rotate(
+        self,
+        key_path: Path,
+        *,
+        name: str,
+        bits: int = key_files.DEFAULT_BITS,
+        valid_days: int = DEFAULT_VALID_DAYS,
+        on_switch: Any = None,
+    ) -> SyncResult:
+        """New key, register it, switch files (and config via ``on_switch``), revoke the old.
+
+        The new key is staged beside the old one as ``<name>.next``; a run interrupted after
+        the upload picks the staged key up again instead of making another.
+        """
+        old = key_files.load(key_path)
+        staged_path = key_path.with_name(key_path.name + ".next")
+        if self.check_mode:
+            return SyncResult("rotated", old.public.fingerprint, key_path=key_path)
+        staged = key_files.ensure(staged_path, bits=bits)
+        added = self.present(staged.public, name=name, valid_days=valid_days)
+        retired = key_files.retire(key_path, now=self.now)
+        key_files.promote(staged_path, key_path)
+        log.info("old key moved to %s", retired)
+        if on_switch is not None:
+            on_switch(key_path)
+        revoked = self.absent(old.public.fingerprint)
+        return SyncResult(
+            "rotated",
+            staged.public.fingerprint,
+            added.token,
+            revoked=revoked.revoked,
+            key_path=key_path,
+            key_created=True,
+        )

@@ -1,0 +1,64 @@
+"""The small JSON files azrepos keeps under ``~/.config/azrepos``, read with nothing heavier than
+``os``: the credential helper's hot path reads them on every git fetch, and the stdlib ``json``
+module alone (through ``re``) would cost more than the rest of that path."""
+
+from __future__ import annotations
+
+import os
+
+try:  # the C scanner behind json, usable without importing json (and re)
+    from _json import make_scanner as _make_scanner
+except ImportError:  # pragma: no cover - CPython always has it
+    _make_scanner = None
+
+
+class _ScanContext:
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = float
+    memo: dict[str, str] = {}  # noqa: RUF012 - the scanner's interning table
+
+
+def parse_json(text: str) -> object:
+    stripped = text.strip()
+    if _make_scanner is not None and stripped:
+        try:
+            value, end = _make_scanner(_ScanContext())(stripped, 0)
+        except StopIteration:
+            raise ValueError("not JSON") from None
+        if end != len(stripped):
+            raise ValueError("trailing data after JSON")
+        return value
+    import json
+
+    return json.loads(text)
+
+
+def config_dir() -> str:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "azrepos")
+
+
+def path(name: str) -> str:
+    return os.path.join(config_dir(), name)
+
+
+SECRETS = "secrets.json"  # the file secret store
+ACCOUNTS = "accounts.json"  # which Entra account signs in to which organization
+TOKEN_CACHE = "msal_token_cache.json"  # noqa: S105 - a file name: MSAL's cache where no keyring holds it
+
+
+def load(file: str, *, private: bool = False) -> dict[str, object] | None:
+    """The JSON object in ``file``; None if missing, damaged, or (``private``) readable by
+    others, so the caller falls back to the path that explains the problem."""
+    try:
+        with open(file, encoding="utf-8") as handle:
+            if private and os.fstat(handle.fileno()).st_mode & 0o077:
+                return None
+            data = parse_json(handle.read())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

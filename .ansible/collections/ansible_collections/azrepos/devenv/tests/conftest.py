@@ -1,0 +1,42 @@
+"""Shared fixtures: an isolated HOME so no test touches the user's own configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("AZURE_DEVOPS_EXT_PAT", raising=False)
+    monkeypatch.delenv("AZREPOS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    return home
+
+
+def ssh_keygen(*args: str) -> str:
+    return subprocess.run(["ssh-keygen", *args], check=True, capture_output=True, text=True).stdout
+
+
+def make_key(path: Path, key_type: str = "rsa", bits: int = 2048) -> Path:
+    extra = ["-b", str(bits)] if key_type in ("rsa", "ecdsa") else []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ssh_keygen("-q", "-t", key_type, *extra, "-N", "", "-C", "test", "-f", str(path))
+    return path
+
+
+def env_without_secrets() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("AZURE_DEVOPS_EXT_PAT", None)
+    return env

@@ -1,0 +1,1 @@
+from tests.integration.conftest import sandbox  # noqa: F401 - the same sandbox fixture

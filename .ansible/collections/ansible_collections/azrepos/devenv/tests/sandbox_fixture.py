@@ -1,0 +1,129 @@
+"""Start the Azure DevOps sandbox as a real subprocess, for any test module that needs it.
+
+    from sandbox_fixture import start_sandbox
+    sandbox = start_sandbox(tmp_path / "state")
+    ...
+    sandbox.stop()
+
+Note: on machines where REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE are set, requests ignores
+``Session.verify``; pass ``verify=`` on every call (these helpers do). Likewise
+GIT_SSL_CAINFO overrides ``-c http.sslCAInfo``; use :func:`git_env`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+API_VERSION = "7.1-preview.1"
+
+
+def git_env(**extra: str) -> dict[str, str]:
+    """The environment for git/ssh subprocesses: no user or system config, no CA override."""
+    drop = {"GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH",
+            "GIT_SSH_COMMAND", "GIT_DIR", "GIT_WORK_TREE", "SSH_AUTH_SOCK"}
+    env = {key: value for key, value in os.environ.items() if key not in drop}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, GIT_TERMINAL_PROMPT="0")
+    env.update(extra)
+    return env
+
+
+class SandboxProcess:
+    def __init__(self, state_dir: Path, process: subprocess.Popen[bytes], info: dict[str, Any],
+                 started_in: float) -> None:
+        self.state_dir = state_dir
+        self.process = process
+        self.info = info
+        self.started_in = started_in
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.info["ca_file"])
+
+    @property
+    def org_url(self) -> str:
+        return str(self.info["org_url"])
+
+    def admin(self, method: str, path: str, json: Any = None) -> requests.Response:
+        """Call an admin route, e.g. ``admin("POST", "/_sandbox/faults", {...})``."""
+        base = self.org_url.rsplit("/", 1)[0]
+        return requests.request(method, base + path, json=json, timeout=30,
+                                headers={"X-Sandbox-Admin": self.info["admin_token"]},
+                                verify=self.ca_file)
+
+    def api(self, method: str, path: str, pat: str | None = None, *,
+            params: dict[str, str] | None = None, json: Any = None,
+            timeout: float = 30, **kwargs: Any) -> requests.Response:
+        """Call ``{org_url}{path}`` with Basic auth for ``pat`` (the seeded one by default)."""
+        token = self.info["pat"] if pat is None else pat
+        return requests.request(method, self.org_url + path, params=params, json=json,
+                                auth=("", token), verify=self.ca_file, timeout=timeout,
+                                **kwargs)
+
+    def session_tokens(self, method: str, suffix: str = "", pat: str | None = None,
+                       json: Any = None, **params: str) -> requests.Response:
+        query = {"isPublic": "true", "api-version": API_VERSION, **params}
+        return self.api(method, "/_apis/Token/SessionTokens" + suffix, pat, params=query,
+                        json=json)
+
+    def add_key(self, public_key: str, name: str = "test key",
+                valid_to: str = "2099-01-01T00:00:00Z", pat: str | None = None,
+                target_accounts: list[str] | None = None) -> requests.Response:
+        body = {"displayName": name, "publicData": public_key, "scope": "app_token",
+                "validTo": valid_to,
+                "targetAccounts": [self.info["org_id"]] if target_accounts is None
+                else target_accounts}
+        return self.session_tokens("POST", pat=pat, json=body)
+
+    def known_hosts_line(self) -> str:
+        return f"[127.0.0.1]:{self.info['ssh_port']} {self.info['ssh_host_key']}\n"
+
+    def stop(self, timeout: float = 20) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise
+        return int(self.process.returncode)
+
+
+def start_sandbox(state_dir: Path, port: int = 0, ssh_port: int = 0,
+                  timeout: float = 30) -> SandboxProcess:
+    """Run ``python -m azrepos.sandbox`` and wait until it has written sandbox.json."""
+    state_dir.parent.mkdir(parents=True, exist_ok=True)
+    output = state_dir.parent / f"{state_dir.name}.process.log"
+    started = time.monotonic()
+    with open(output, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "azrepos.sandbox", "--state-dir", str(state_dir),
+             "--port", str(port), "--ssh-port", str(ssh_port)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+        )
+    info_path = state_dir / "sandbox.json"
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"sandbox exited with {process.returncode}:\n"
+                               f"{output.read_text(errors='replace')}")
+        try:
+            info = json.loads(info_path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            info = None
+        if info and info.get("pid") == process.pid:
+            return SandboxProcess(state_dir, process, info, time.monotonic() - started)
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"sandbox not ready within {timeout} s:\n"
+                       f"{output.read_text(errors='replace')}")

@@ -1,0 +1,34 @@
+"""Writes azrepos' on-disk state the way azrepos and MSAL write it, for tests and benchmarks
+of the credential helper's read path (the sign-in that would normally write it is tested
+separately, against the sandbox's Entra stand-in)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from azrepos.auth.accounts import Account, save
+from azrepos.auth.cached_tokens import AZURE_DEVOPS_SCOPE
+from azrepos.auth.token_cache import plain_cache_path
+from azrepos.redaction import Secret
+from azrepos.secretstore.file_store import FileStore
+
+
+def store_pat(org_url: str, pat: str) -> None:
+    FileStore().set(f"pat:{org_url.lower()}", Secret(pat))
+
+
+def cache_token(org_url: str, token: str, *, lifetime: int = 3600) -> int:
+    save(Account(org_url, "https://login.microsoftonline.com/t", "t", "c", "dev@example.com",
+                 "uid.t", "devicecode"))
+    expires = int(time.time()) + lifetime
+    path: Path = plain_cache_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"AccessToken": {"k": {
+        "credential_type": "AccessToken", "secret": token, "home_account_id": "uid.t",
+        "environment": "login.microsoftonline.com", "client_id": "c",
+        "target": AZURE_DEVOPS_SCOPE, "realm": "t", "expires_on": str(expires),
+        "cached_at": str(expires - lifetime)}}}))
+    path.chmod(0o600)
+    return expires

@@ -1,0 +1,80 @@
+import stat
+from pathlib import Path
+
+import pytest
+
+from azrepos.errors import ConfigError
+from azrepos.sshkeys import host_setup, known_hosts, ssh_config
+from azrepos.urls import parse_org_url
+
+
+def test_single_org_gets_the_plain_host_entry(home: Path) -> None:
+    hosts = ssh_config.hosts_for({"contoso": home / ".ssh" / "id_rsa_azrepos"})
+    text = ssh_config.render_entries(hosts)
+    assert "Host ssh.dev.azure.com\n" in text
+    assert f"IdentityFile {home}/.ssh/id_rsa_azrepos" in text
+    assert "IdentitiesOnly yes" in text
+    assert "Host azrepos-" not in text
+
+
+def test_several_orgs_get_aliases() -> None:
+    hosts = ssh_config.hosts_for({"One": Path("/k1"), "two": Path("/k2")})
+    text = ssh_config.render_entries(hosts)
+    assert "Host azrepos-one\n  HostName ssh.dev.azure.com\n  IdentityFile /k1" in text
+    assert "Host azrepos-two\n  HostName ssh.dev.azure.com\n  IdentityFile /k2" in text
+
+
+def test_managed_block_keeps_user_content_and_is_idempotent(home: Path) -> None:
+    config = home / ".ssh" / "config"
+    config.parent.mkdir()
+    config.write_text("Host *\n  ServerAliveInterval 30\n")
+    hosts = ssh_config.hosts_for({"contoso": Path("/k")})
+    assert ssh_config.write(config, hosts)
+    text = config.read_text()
+    assert text.index("Host ssh.dev.azure.com") < text.index("Host *")  # first value wins in ssh
+    assert not ssh_config.write(config, hosts)
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert ssh_config.write(config, [])
+    assert config.read_text() == "Host *\n  ServerAliveInterval 30\n"
+
+
+def test_azure_host_key_is_pinned_once(home: Path) -> None:
+    kh = home / ".ssh" / "known_hosts"
+    assert known_hosts.pin(kh, list(known_hosts.AZURE_SSH_HOSTS))
+    assert not known_hosts.pin(kh, list(known_hosts.AZURE_SSH_HOSTS))
+    assert kh.read_text().startswith("ssh.dev.azure.com,vs-ssh.visualstudio.com ssh-rsa AAAA")
+
+
+def test_wrong_fingerprint_is_never_pinned(home: Path) -> None:
+    kh = home / ".ssh" / "known_hosts"
+    with pytest.raises(ConfigError, match="refusing"):
+        known_hosts.pin(kh, ["ssh.dev.azure.com"], expected_fingerprint="SHA256:" + "A" * 43)
+    assert not kh.exists()
+
+
+def test_a_different_pinned_key_is_reported_not_replaced(home: Path, tmp_path: Path) -> None:
+    from tests.conftest import make_key
+
+    kh = home / ".ssh" / "known_hosts"
+    make_key(tmp_path / "other")
+    other = (tmp_path / "other.pub").read_text().split()
+    kh.parent.mkdir()
+    kh.write_text(f"ssh.dev.azure.com {other[0]} {other[1]}\n")
+    with pytest.raises(ConfigError, match="different"):
+        known_hosts.pin(kh, ["ssh.dev.azure.com"])
+
+
+def test_configure_cloud_org_writes_config_and_pins(home: Path) -> None:
+    org = parse_org_url("https://dev.azure.com/contoso")
+    target = host_setup.target_for(org)
+    key = home / ".ssh" / "id_rsa_azrepos"
+    assert host_setup.configure(home, org, key, target)
+    assert not host_setup.configure(home, org, key, target)
+    assert "Host ssh.dev.azure.com" in (home / ".ssh" / "config").read_text()
+    assert "ssh.dev.azure.com" in (home / ".ssh" / "known_hosts").read_text()
+    second = parse_org_url("https://dev.azure.com/fabrikam")
+    host_setup.configure(home, second, home / ".ssh" / "k2", target)
+    text = (home / ".ssh" / "config").read_text()
+    assert "Host azrepos-contoso" in text and "Host azrepos-fabrikam" in text
+    assert host_setup.unconfigure(home, second)
+    assert "azrepos-fabrikam" not in (home / ".ssh" / "config").read_text()

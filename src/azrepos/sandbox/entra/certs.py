@@ -1,0 +1,66 @@
+"""RSA keys and self-signed certificates: the token signing key and the app's credential."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from .jws import b64url
+
+
+def new_rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def self_signed(key: rsa.RSAPrivateKey, common_name: str, days: int) -> x509.Certificate:
+    name = x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "azrepos sandbox"),
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+    ])
+    now = dt.datetime.now(dt.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+
+
+def private_pem(key: rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def cert_pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def load_rsa_key(pem: bytes) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("not an RSA private key")
+    return key
+
+
+def sha1_thumbprint(cert: x509.Certificate) -> str:
+    """Lower-case hex SHA-1 of the DER certificate: what the Azure portal shows (upper case)."""
+    der = cert.public_bytes(serialization.Encoding.DER)
+    return hashlib.sha1(der, usedforsecurity=False).hexdigest()
+
+
+def sha256_thumbprint(cert: x509.Certificate) -> str:
+    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def x5t(cert: x509.Certificate) -> str:
+    """The JWS ``x5t`` header: base64url of the binary SHA-1 thumbprint."""
+    return b64url(bytes.fromhex(sha1_thumbprint(cert)))
