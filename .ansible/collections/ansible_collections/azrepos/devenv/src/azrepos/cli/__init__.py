@@ -1,1 +1,0 @@
-"""The ``azrepos`` command line: parses input, calls the core, formats output."""

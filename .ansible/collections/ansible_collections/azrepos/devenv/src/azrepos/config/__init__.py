@@ -1,1 +1,0 @@
-"""Settings resolution and rendering of gitconfig and ssh config from shared templates."""

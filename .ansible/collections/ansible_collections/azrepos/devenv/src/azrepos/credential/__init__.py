@@ -1,1 +1,0 @@
-"""The git credential helper ``git-credential-azrepos`` (kept light: it runs on every fetch)."""

@@ -1,1 +1,0 @@
-"""``azrepos doctor``: a connection test that says what to fix."""

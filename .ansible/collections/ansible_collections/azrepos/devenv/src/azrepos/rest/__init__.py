@@ -1,1 +1,0 @@
-"""Azure DevOps REST client."""

@@ -1,1 +1,0 @@
-"""Where PATs and other secrets live: the OS keyring, or a 0600 file where none works."""

@@ -1,1 +1,0 @@
-"""SSH key lifecycle: generate, fingerprint, upload, rotate, revoke, and ssh config."""
