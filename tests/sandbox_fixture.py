@@ -35,14 +35,19 @@ _USER_CODE = re.compile(r"enter the code ([A-Z0-9]+) to authenticate")
 
 
 def device_code_sign_in(sandbox: SandboxProcess, app: Any, user: str = "dev1", *,
-                        decline: bool = False) -> dict[str, Any]:
-    """Sign in through MSAL's device flow, approving the code the way a person would: read
-    from the printed message, then entered (here: the admin route) from another thread."""
+                        decline: bool = False, while_polling: bool = False) -> dict[str, Any]:
+    """Sign in through MSAL's device flow with the code read from the printed message, the
+    way a person would. ``while_polling`` approves from another thread as MSAL polls (as in
+    life, but it costs a poll interval); otherwise the code is approved before the first poll.
+    """
     flow = app.initiate_device_flow(scopes=[ADO_SCOPE])
     assert "user_code" in flow, flow
     printed = _USER_CODE.search(flow["message"])
     assert printed is not None, flow["message"]
-    sandbox.approve_in_background(printed.group(1), user, decline=decline)
+    if while_polling:
+        sandbox.approve_in_background(printed.group(1), user, decline=decline)
+    else:
+        sandbox.approve_device_code(printed.group(1), user, decline=decline)
     return dict(app.acquire_token_by_device_flow(flow))
 
 

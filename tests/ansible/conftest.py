@@ -91,6 +91,7 @@ class Playbooks:
     def run(self, tasks: list[dict], *args: str, json_output: bool = True,
             env: dict[str, str] | None = None) -> Run:
         playbook = [{"name": "module test", "hosts": "localhost", "gather_facts": False,
+                     "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
                      "tasks": tasks}]
         path = self.root / "playbook.yml"
         path.write_text(yaml.safe_dump(playbook, sort_keys=False))

@@ -36,6 +36,8 @@ def private_keys(text: str, next_line: str) -> Iterator[Span]:
 
     A marker alone (code that checks for it, docs that name it) is not a key.
     """
+    if "PRIVATE KEY-----" not in text:
+        return
     for match in _BEGIN.finditer(text):
         rest = text[match.end():]
         same_line = _skip_filler(rest) < len(rest)

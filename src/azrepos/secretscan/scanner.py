@@ -94,9 +94,10 @@ def _spans(window: _Window, next_line: str) -> list[Span]:
 
 
 def _window_findings(window: _Window, next_line: str, path: str) -> Iterator[Finding]:
-    if allowlist.allows(window.text):
+    spans = _spans(window, next_line)
+    if spans and allowlist.allows(window.text):  # checked only on a hit: most lines have none
         return
-    for span in _spans(window, next_line):
+    for span in spans:
         yield Finding(path, window.line, window.base + span.start + 1, span.kind)
 
 
@@ -134,20 +135,25 @@ def scan_file(path: str | os.PathLike[str]) -> list[Finding]:
 def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     for given in paths:
         path = Path(given)
+        if path.is_symlink():
+            continue  # git stores the link, not its target; a linked directory could loop
         if not path.is_dir():
             yield path  # missing files surface as errors when opened
             continue
-        for root, dirs, names in os.walk(path):
+        for root, dirs, names in os.walk(path):  # does not follow linked directories
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
             yield from (Path(root, name) for name in sorted(names))
 
 
 def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> ScanResult:
-    """Scan files and directories (recursively, skipping .git); unreadable files become errors."""
+    """Scan files and directories (recursively, skipping .git and symlinks).
+
+    Unreadable files become errors, not exceptions, so one bad path does not hide the others.
+    """
     result = ScanResult()
     for path in _files(paths):
-        if path.exists() and not path.is_file():
-            continue  # sockets, FIFOs: reading them could block forever
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            continue  # links as above; sockets and FIFOs could block a read forever
         try:
             result.findings.extend(scan_file(path))
         except OSError as exc:

@@ -79,6 +79,8 @@ def is_azure_host(host: str) -> bool:
 
 def url_credentials(text: str, next_line: str = "") -> Iterator[Span]:
     """Credentials in Azure DevOps URLs written in a text file (other hosts are left alone)."""
+    if "@" not in text:
+        return
     for match in _URL_IN_TEXT.finditer(text):
         if not is_azure_host(match["host"]):
             continue

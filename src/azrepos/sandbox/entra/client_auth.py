@@ -136,7 +136,8 @@ def _thumbprint_named(header: dict[str, object]) -> str | None:
         value = header.get(name)
         if isinstance(value, str):
             try:
-                return jws.b64url_decode(value).hex()
+                # MSAL pads x5t with "=" (urlsafe_b64encode); Entra accepts it either way.
+                return jws.b64url_decode(value.rstrip("=")).hex()
             except jws.JwsError:
                 return None
     return None

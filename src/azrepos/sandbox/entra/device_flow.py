@@ -10,7 +10,7 @@ import secrets
 from typing import Any
 
 from ..store import User
-from .errors import EntraError
+from .errors import EntraError, missing_parameter
 from .records import (
     APPROVED,
     DECLINED,
@@ -43,8 +43,7 @@ class DeviceFlow:
 
     def start(self, client_id: str | None, scope: str | None, now: int) -> dict[str, Any]:
         if not client_id:
-            raise EntraError("invalid_request", 900144, "The request body must contain the "
-                             "following parameter: 'client_id'.")
+            raise missing_parameter("client_id")
         app = self.records.app(client_id)
         if app is None:
             raise EntraError("unauthorized_client", 700016,

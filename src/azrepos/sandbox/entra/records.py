@@ -177,8 +177,8 @@ class EntraRecords:
                                    (token_hash_,))
         if row is None:
             return None
-        values = tuple(row)
-        return RefreshToken(*values[:6], revoked=bool(values[6]))
+        return RefreshToken(row["hash"], row["user_id"], row["client_id"], row["scope"],
+                            row["issued_at"], row["expires_at"], bool(row["revoked"]))
 
     def revoke_refresh_tokens(self, user_id: str) -> int:
         with self.store.transaction() as db:

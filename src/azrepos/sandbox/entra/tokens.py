@@ -38,7 +38,7 @@ def pairwise_subject(object_id: str, client_id: str) -> str:
 
 def client_info(object_id: str, tenant_id: str) -> str:
     """What MSAL builds the account id ``{uid}.{utid}`` from."""
-    return b64url(json.dumps({"uid": object_id, "utid": tenant_id}).encode())
+    return b64url(json.dumps({"uid": object_id, "utid": tenant_id}, separators=(",", ":")).encode())
 
 
 def _unique_token_id() -> str:
