@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ import pytest
 from azrepos.sandbox_launcher import RunningSandbox, start
 
 BIN = Path(sys.executable).parent
+USER_CODE = re.compile(r"enter the code ([A-Z0-9]+) to authenticate")
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +58,28 @@ class User:
 
     def git(self, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         return self.run("git", *args, **kwargs)  # type: ignore[arg-type]
+
+    def login_device_code(self, as_user: str = "dev1", *, org: str | None = None,
+                          sandbox: RunningSandbox | None = None, decline: bool = False
+                          ) -> subprocess.CompletedProcess[str]:
+        """``azrepos login --device-code``, approved in the sandbox with the code the CLI
+        printed, as a person would type it on another device."""
+        box = sandbox or self.sandbox
+        proc = subprocess.Popen([str(BIN / "azrepos"), "login", "--org", org or box.org_url,
+                                 "--device-code"], env=self.env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        printed = []
+        for line in proc.stderr:  # type: ignore[union-attr]
+            printed.append(line)
+            match = USER_CODE.search(line)
+            if match:
+                box.admin("POST", "/_sandbox/entra/approve",
+                          {"user_code": match.group(1), "user": as_user, "decline": decline})
+                break
+        out, err = proc.communicate(timeout=120)
+        done = subprocess.CompletedProcess(proc.args, proc.returncode, out, "".join(printed) + err)
+        self.transcript += [done.stdout, done.stderr]
+        return done
 
 
 def make_user(root: Path, sandbox: RunningSandbox) -> User:

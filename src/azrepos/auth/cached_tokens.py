@@ -15,7 +15,7 @@ def find_valid(cache: dict[str, object], *, client_id: str, tenant: str,
     for entry in entries.values() if isinstance(entries, dict) else ():
         if not isinstance(entry, dict):
             continue
-        if entry.get("client_id") != client_id or entry.get("realm") != tenant:
+        if (entry.get("client_id") or "") != client_id or entry.get("realm") != tenant:
             continue
         if (entry.get("home_account_id") or "") != home_account_id:
             continue

@@ -22,6 +22,7 @@ from .token_cache import open_cache
 log = logging.getLogger(__name__)
 
 GCM_CLIENT_ID = "872cd9fa-d31f-45e0-9eab-6e460a02d1f1"  # GCM's public client for Azure Repos
+MANAGED_IDENTITY_REALM = "managed_identity"
 FLOWS = ("devicecode", "browser", "client_secret", "certificate", "managed_identity")
 
 
@@ -48,6 +49,23 @@ def _http_client(ca_bundle: str | None) -> Any:
     from ..rest.session import PinnedSession
 
     return PinnedSession(ca_bundle)
+
+
+def _network(what: str, call: Callable[[], Any]) -> Any:
+    """Run an MSAL call; a network or TLS failure becomes a clear error, never a traceback."""
+    import requests
+
+    try:
+        return call()
+    except requests.exceptions.SSLError:
+        raise ConfigError(f"{what}: the sign-in server's TLS certificate is not trusted",
+                          hint="point AZREPOS_CA_BUNDLE at the right CA bundle") from None
+    except requests.RequestException as exc:
+        raise ConfigError(f"{what}: cannot reach the sign-in server ({type(exc).__name__})",
+                          hint="check the network and proxy, then try again") from None
+    except ValueError as exc:  # MSAL's word for an authority it cannot use
+        raise ConfigError(f"{what}: {str(exc).splitlines()[0][:200]}",
+                          hint="check --tenant, or the organization URL") from None
 
 
 def _check(result: dict[str, Any] | None, what: str) -> dict[str, Any]:
@@ -98,11 +116,13 @@ class EntraSignIn:
             instance_discovery=self.authority.is_microsoft,
         )
 
-    def _remember(self, flow: str, username: str, home_account_id: str) -> None:
+    def _remember(self, flow: str, username: str, home_account_id: str, *,
+                  tenant: str | None = None, client_id: str | None = None) -> None:
         accounts.save(accounts.Account(
-            org_url=self.org_url, authority=self.authority.url, tenant=self.authority.tenant,
-            client_id=self.client_id, username=username, home_account_id=home_account_id,
-            flow=flow))
+            org_url=self.org_url, authority=self.authority.url,
+            tenant=self.authority.tenant if tenant is None else tenant,
+            client_id=self.client_id if client_id is None else client_id, username=username,
+            home_account_id=home_account_id, flow=flow))
 
     def _user_result(self, app: Any, result: dict[str, Any], flow: str, what: str) -> Token:
         result = _check(result, what)
@@ -113,67 +133,101 @@ class EntraSignIn:
         return _token(result, username)
 
     def device_code(self, show: Callable[[str], None]) -> Token:
-        app = self._public_app()
-        flow = app.initiate_device_flow(scopes=[AZURE_DEVOPS_SCOPE])
+        what = "device code sign-in"
+        app = _network(what, self._public_app)
+        flow = _network(what, lambda: app.initiate_device_flow(scopes=[AZURE_DEVOPS_SCOPE]))
         if "user_code" not in flow:
             raise ConfigError(f"device code sign-in could not start: {flow.get('error')}",
                               hint="check the tenant (--tenant) and network")
         show(str(flow["message"]))
-        result = app.acquire_token_by_device_flow(flow)
-        return self._user_result(app, result, "devicecode", "device code sign-in")
+        result = _network(what, lambda: app.acquire_token_by_device_flow(flow))
+        return self._user_result(app, result, "devicecode", what)
 
     def browser(self) -> Token:
-        app = self._public_app()
-        result = app.acquire_token_interactive(scopes=[AZURE_DEVOPS_SCOPE])
-        return self._user_result(app, result, "browser", "browser sign-in")
+        what = "browser sign-in"
+        app = _network(what, self._public_app)
+        result = _network(what, lambda: app.acquire_token_interactive(
+            scopes=[AZURE_DEVOPS_SCOPE]))
+        return self._user_result(app, result, "browser", what)
+
+    def _app_token(self, flow: str, credential: Any, what: str) -> Token:
+        # MSAL answers from its cache first; a login must prove the credential it was given.
+        sign_out(self.cache, accounts.Account(self.org_url, self.authority.url,
+                                              self.authority.tenant, self.client_id, "", "", flow))
+        app = _network(what, lambda: self._confidential_app(credential))
+        result = _check(_network(what, lambda: app.acquire_token_for_client(
+            scopes=[AZURE_DEVOPS_SCOPE])), what)
+        self._remember(flow, "", "")
+        return _token(result, f"app {self.client_id}")
 
     def client_secret(self, secret: Secret) -> Token:
-        app = self._confidential_app(secret.reveal())
-        result = _check(app.acquire_token_for_client(scopes=[AZURE_DEVOPS_SCOPE]),
-                        "service principal sign-in")
-        self._remember("client_secret", "", "")
-        return _token(result, f"app {self.client_id}")
+        return self._app_token("client_secret", secret.reveal(), "service principal sign-in")
 
     def certificate(self, pem: bytes) -> Token:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes
 
-        cert = x509.load_pem_x509_certificate(pem)
+        try:
+            cert = x509.load_pem_x509_certificate(pem)
+        except ValueError:
+            raise ConfigError("the certificate file holds no PEM certificate",
+                              hint="give a PEM file with the certificate and its private key"
+                              ) from None
         credential = {"private_key": pem.decode(),
                       "thumbprint": cert.fingerprint(hashes.SHA1()).hex()}  # noqa: S303 - x5t
-        app = self._confidential_app(credential)
-        result = _check(app.acquire_token_for_client(scopes=[AZURE_DEVOPS_SCOPE]),
-                        "certificate sign-in")
-        self._remember("certificate", "", "")
-        return _token(result, f"app {self.client_id}")
+        return self._app_token("certificate", credential, "certificate sign-in")
 
     def managed_identity(self, client_id: str | None) -> Token:
         import msal
 
+        what = "managed identity sign-in"
         identity = msal.UserAssignedManagedIdentity(client_id=client_id) if client_id \
             else msal.SystemAssignedManagedIdentity()
         app = msal.ManagedIdentityClient(identity, http_client=_http_client(self.ca_bundle),
                                          token_cache=self.cache)
-        result = _check(app.acquire_token_for_client(resource=AZURE_DEVOPS_RESOURCE),
-                        "managed identity sign-in")
-        self._remember("managed_identity", "", "")
+        result = _check(_network(what, lambda: app.acquire_token_for_client(
+            resource=AZURE_DEVOPS_RESOURCE)), what)
+        # MSAL files managed identity tokens under this realm, keyed by the identity's id.
+        self._remember("managed_identity", "", "", tenant=MANAGED_IDENTITY_REALM,
+                       client_id=client_id or "")
         return _token(result, "managed identity")
 
     def silent(self, account: accounts.Account) -> Token:
         """From the cache, refreshing through the network only when the token expired."""
-        if account.flow in ("client_secret", "certificate", "managed_identity"):
-            raise SignInRequired("an app sign-in is not refreshed by the helper",
-                                 hint="run azrepos login again")
-        app = self._public_app()
+        if account.flow == "managed_identity":  # the machine's identity can always ask again
+            return self.managed_identity(account.client_id or None)
+        if account.flow in ("client_secret", "certificate"):
+            raise SignInRequired("the service principal's token has expired (its secret or "
+                                 "key is not kept)",
+                                 hint=f"sign in again: azrepos login --org {self.org_url}")
+        what = "token refresh"
+        app = _network(what, self._public_app)
         match = [a for a in app.get_accounts() if a["home_account_id"] == account.home_account_id]
         if not match:
             raise SignInRequired(f"no cached sign-in for {self.org_url}",
-                                 hint=f"sign in: azrepos login --org {self.org_url}")
-        result = app.acquire_token_silent_with_error([AZURE_DEVOPS_SCOPE], account=match[0])
-        return _token(_check(result, "token refresh"), account.username)
+                                 hint=f"sign in again: azrepos login --org {self.org_url}")
+        result = _network(what, lambda: app.acquire_token_silent_with_error(
+            [AZURE_DEVOPS_SCOPE], account=match[0]))
+        if result is None:  # nothing usable cached and no refresh token
+            raise SignInRequired(f"the sign-in for {self.org_url} has expired",
+                                 hint=f"sign in again: azrepos login --org {self.org_url}")
+        return _token(_check(result, what), account.username)
 
     def sign_out(self, account: accounts.Account) -> None:
-        app = self._public_app()
-        for entry in app.get_accounts():
-            if entry["home_account_id"] == account.home_account_id:
-                app.remove_account(entry)
+        """Forget the account's tokens from the local cache (no network, works offline)."""
+        sign_out(self.cache, account)
+
+
+def sign_out(cache: Any, account: accounts.Account) -> None:
+    from msal.token_cache import TokenCache
+
+    kinds = TokenCache.CredentialType
+    if account.home_account_id:
+        query: dict[str, str] = {"home_account_id": account.home_account_id}
+    else:  # app-only tokens carry no account: match the app and tenant
+        query = {"client_id": account.client_id, "realm": account.tenant}
+    removers = ((kinds.ACCESS_TOKEN, cache.remove_at), (kinds.REFRESH_TOKEN, cache.remove_rt),
+                (kinds.ID_TOKEN, cache.remove_idt), (kinds.ACCOUNT, cache.remove_account))
+    for kind, remove in removers:
+        for item in list(cache.search(kind, query=query)):
+            remove(item)

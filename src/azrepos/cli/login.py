@@ -120,11 +120,10 @@ def run_logout(args: argparse.Namespace) -> int:
     removed = ctx.store.delete(store_key(ctx.org))
     account = accounts.remove(ctx.org.url)
     if account is not None:
-        from ..auth.entra import EntraSignIn
-        from ..auth.tenant import Authority
+        from ..auth.entra import sign_out
+        from ..auth.token_cache import open_cache
 
-        EntraSignIn(ctx.org.url, Authority(account.authority, account.tenant),
-                    client_id=account.client_id).sign_out(account)
+        sign_out(open_cache()[0], account)
     changed = removed or account is not None
     emit(args.json, {"changed": changed, "org_url": ctx.org.url},
          f"{'signed out' if changed else 'nothing to forget'} for {ctx.org.url}")

@@ -62,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug or an unforeseen failure: a clear line, never a raw trace
+        logging.getLogger("azrepos").debug("unexpected error", exc_info=True)
+        print(f"azrepos: error: unexpected {type(exc).__name__}: {scrub(str(exc))[:300]}\n"
+              "  fix: run again with -vv for details, and report it", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

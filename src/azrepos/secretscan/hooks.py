@@ -24,7 +24,8 @@ def _run(prog: str, make_report: Callable[[], Report]) -> int:
     except AzreposError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1
-    print(report.text)
+    if not report.clean:
+        print(report.text)
     return report.exit_code
 
 

@@ -25,6 +25,7 @@ class Report:
     text: str
     document: dict[str, Any]
     exit_code: int  # 0 clean, 1 secrets found (and not fixed), 2 could not check
+    clean: bool  # nothing found: hooks stay quiet, as pre-commit hooks do on success
 
 
 def finding_line(finding: Finding) -> str:
@@ -47,7 +48,7 @@ def scan_report(result: ScanResult) -> Report:
         "files": result.files,
         "changed": False,
     }
-    return Report("\n".join(lines), document, code)
+    return Report("\n".join(lines), document, code, clean=not (result.findings or result.errors))
 
 
 def _remote_line(finding: RemoteFinding) -> str:
@@ -65,4 +66,4 @@ def remotes_report(findings: list[RemoteFinding]) -> Report:
     if unfixed:
         lines.append(REMOTE_HINT)
     document = {"remotes": [f.to_dict() for f in findings], "changed": any(f.fixed for f in findings)}
-    return Report("\n".join(lines), document, 1 if unfixed else 0)
+    return Report("\n".join(lines), document, 1 if unfixed else 0, clean=not findings)
