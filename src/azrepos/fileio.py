@@ -15,22 +15,26 @@ def ensure_private_dir(path: Path, mode: int = 0o700) -> None:
         path.chmod(mode)
 
 
-def _temp_beside(path: Path, mode: int) -> tuple[int, str]:
+def _write_temp(path: Path, payload: bytes, mode: int) -> str:
+    """Write ``payload`` to a synced temporary file beside ``path``; returns its name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.fchmod(fd, mode)
-    return fd, tmp
-
-
-def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
-    """Replace ``path`` with ``data`` in one step: readers see the old or the new file."""
-    payload = data.encode() if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _temp_beside(path, mode)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` in one step: readers see the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temp(path, data.encode() if isinstance(data, str) else data, mode)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -44,13 +48,8 @@ def create_exclusive(path: Path, data: str | bytes, mode: int = 0o600) -> None:
     Used for private keys: the final ``link`` cannot replace an existing file, so a key that
     appeared meanwhile is never overwritten.
     """
-    payload = data.encode() if isinstance(data, str) else data
-    fd, tmp = _temp_beside(path, mode)
+    tmp = _write_temp(path, data.encode() if isinstance(data, str) else data, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.link(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

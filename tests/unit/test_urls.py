@@ -33,7 +33,8 @@ def test_vssps_override() -> None:
 
 
 @pytest.mark.parametrize("url", ["http://dev.azure.com/x", "https://dev.azure.com/",
-                                 "https://user:secretpat@dev.azure.com/x", "dev.azure.com/x",
+                                 "https://user:secretpat@dev.azure.com/x",  # azrepos: allow-secret
+                                 "dev.azure.com/x",
                                  "https://dev.azure.com/bad name"])
 def test_bad_org_urls_say_what_to_do(url: str) -> None:
     with pytest.raises(UsageError) as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_org_arguments(listing)
     listing.set_defaults(handler=run_list)
 
-    add = sub.add_parser("add", help="register a key (created if missing); idempotent")
-    add_org_arguments(add)
-    add.add_argument("--key", type=Path, help="private key (default ~/.ssh/id_rsa_azrepos)")
-    add.add_argument("--name", help="display name in Azure DevOps")
-    add.add_argument("--valid-days", type=_positive, default=DEFAULT_VALID_DAYS)
+    add = _key_parser(sub, "add", "register a key (created if missing); idempotent", run_add)
     add.add_argument("--renew-within-days", type=_positive, default=DEFAULT_RENEW_WITHIN_DAYS,
                      help="extend the key when it expires sooner than this")
-    add.add_argument("--bits", type=int, default=key_files.DEFAULT_BITS)
-    _ssh_arguments(add)
-    add.set_defaults(handler=run_add)
 
     remove = sub.add_parser("remove", help="revoke a key")
     add_org_arguments(remove)
@@ -68,14 +62,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     which.add_argument("--key", type=Path, help="private or public key file")
     remove.set_defaults(handler=run_remove)
 
-    rotate = sub.add_parser("rotate", help="new key, register it, switch, revoke the old")
-    add_org_arguments(rotate)
-    rotate.add_argument("--key", type=Path, help="private key (default ~/.ssh/id_rsa_azrepos)")
-    rotate.add_argument("--name", help="display name for the new key")
-    rotate.add_argument("--valid-days", type=_positive, default=DEFAULT_VALID_DAYS)
-    rotate.add_argument("--bits", type=int, default=key_files.DEFAULT_BITS)
-    _ssh_arguments(rotate)
-    rotate.set_defaults(handler=run_rotate)
+    _key_parser(sub, "rotate", "new key, register it, switch, revoke the old", run_rotate)
+
+
+def _key_parser(sub: argparse._SubParsersAction, name: str, help_text: str,
+                handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    """The arguments ``add`` and ``rotate`` share: which key, its name, life and size."""
+    parser = sub.add_parser(name, help=help_text)
+    add_org_arguments(parser)
+    parser.add_argument("--key", type=Path, help="private key (default ~/.ssh/id_rsa_azrepos)")
+    parser.add_argument("--name", help="display name in Azure DevOps")
+    parser.add_argument("--valid-days", type=_positive, default=DEFAULT_VALID_DAYS)
+    parser.add_argument("--bits", type=int, default=key_files.DEFAULT_BITS)
+    _ssh_arguments(parser)
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def _token_json(token: SessionToken) -> dict[str, Any]:

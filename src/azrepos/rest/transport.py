@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import requests
 
-from ..errors import AmbiguousWrite, RateLimited, ServiceUnavailable
+from ..errors import AmbiguousWrite, AzreposError, RateLimited, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,12 @@ class Transport:
         ceiling = min(self.policy.backoff_cap, self.policy.backoff_base * 2**attempt)
         return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
 
+    def _again_or_raise(self, attempt: int, wait: float, deadline: float, problem: str,
+                        error: AzreposError) -> None:
+        """Wait and return if another attempt fits the policy, else raise ``error``."""
+        if attempt >= self.policy.max_attempts or not self._pause(wait, deadline, problem):
+            raise error
+
     def send(
         self, method: str, url: str, *, label: str, idempotent: bool, **kwargs: object
     ) -> requests.Response:
@@ -87,46 +93,31 @@ class Transport:
                         f"the connection failed after {label} was sent; it may have been applied"
                     ) from None
                 problem = f"cannot reach {_host(url)}: {_reason(exc)}"
-                if attempt >= policy.max_attempts or not self._pause(
-                    self._backoff(attempt), deadline, problem
-                ):
-                    raise ServiceUnavailable(
-                        problem, hint="check the URL, DNS, proxy and network, then try again"
-                    ) from None
+                self._again_or_raise(attempt, self._backoff(attempt), deadline, problem,
+                                     ServiceUnavailable(problem, hint="check the URL, DNS, proxy "
+                                                        "and network, then try again"))
                 continue
             except requests.Timeout:
-                if not idempotent:
-                    raise AmbiguousWrite(
-                        f"{label} timed out after {policy.read_timeout:g}s; it may have been applied"
-                    ) from None
                 problem = f"{label} timed out after {policy.read_timeout:g}s"
-                if attempt >= policy.max_attempts or not self._pause(
-                    self._backoff(attempt), deadline, problem
-                ):
-                    raise ServiceUnavailable(problem, hint="try again later") from None
+                if not idempotent:
+                    raise AmbiguousWrite(f"{problem}; it may have been applied") from None
+                self._again_or_raise(attempt, self._backoff(attempt), deadline, problem,
+                                     ServiceUnavailable(problem, hint="try again later"))
                 continue
             status = response.status_code
             if status == 429:
                 wait = _retry_after(response)
-                if attempt >= policy.max_attempts or not self._pause(
-                    wait, deadline, f"rate limited (429) on {label}"
-                ):
-                    raise RateLimited(
-                        f"Azure DevOps rate-limited {label} and asked to wait {wait:g}s, "
-                        "beyond the retry budget",
-                        status=429,
-                        tf_code="TF400733",
-                        hint="wait a few minutes, or spread fleet runs out (Ansible 'serial')",
-                    )
+                self._again_or_raise(attempt, wait, deadline, f"rate limited (429) on {label}",
+                                     RateLimited(
+                    f"Azure DevOps rate-limited {label} and asked to wait {wait:g}s, "
+                    "beyond the retry budget", status=429, tf_code="TF400733",
+                    hint="wait a few minutes, or spread fleet runs out (Ansible 'serial')"))
                 continue
             if status in RETRYABLE_STATUS:
                 problem = f"Azure DevOps answered {status} to {label}"
-                if attempt >= policy.max_attempts or not self._pause(
-                    self._backoff(attempt), deadline, problem
-                ):
-                    raise ServiceUnavailable(
-                        f"{problem} {attempt} times", status=status, hint="try again later"
-                    )
+                self._again_or_raise(attempt, self._backoff(attempt), deadline, problem,
+                                     ServiceUnavailable(f"{problem} {attempt} times",
+                                                        status=status, hint="try again later"))
                 continue
             return response
 
