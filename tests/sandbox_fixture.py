@@ -12,12 +12,8 @@ GIT_SSL_CAINFO overrides ``-c http.sslCAInfo``; use :func:`git_env`.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +22,7 @@ from typing import Any
 import requests
 
 from azrepos.rest.session import PinnedSession
+from azrepos.sandbox_launcher import RunningSandbox, start
 
 API_VERSION = "7.1-preview.1"
 ADO_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
@@ -61,28 +58,8 @@ def git_env(**extra: str) -> dict[str, str]:
     return env
 
 
-class SandboxProcess:
-    def __init__(self, state_dir: Path, process: subprocess.Popen[bytes], info: dict[str, Any],
-                 started_in: float) -> None:
-        self.state_dir = state_dir
-        self.process = process
-        self.info = info
-        self.started_in = started_in
-
-    @property
-    def ca_file(self) -> str:
-        return str(self.info["ca_file"])
-
-    @property
-    def org_url(self) -> str:
-        return str(self.info["org_url"])
-
-    def admin(self, method: str, path: str, json: Any = None) -> requests.Response:
-        """Call an admin route, e.g. ``admin("POST", "/_sandbox/faults", {...})``."""
-        base = self.org_url.rsplit("/", 1)[0]
-        return requests.request(method, base + path, json=json, timeout=30,
-                                headers={"X-Sandbox-Admin": self.info["admin_token"]},
-                                verify=self.ca_file)
+class SandboxProcess(RunningSandbox):
+    """The launcher's sandbox, plus shortcuts for calling its REST and Entra routes."""
 
     def api(self, method: str, path: str, pat: str | None = None, *,
             params: dict[str, str] | None = None, json: Any = None,
@@ -119,7 +96,7 @@ class SandboxProcess:
 
     def entra(self, method: str, route: str, json: Any = None) -> requests.Response:
         """An Entra admin route, e.g. ``entra("POST", "settings", {...})``."""
-        return self.admin(method, f"/_sandbox/entra/{route}", json)
+        return self.admin_request(method, f"/_sandbox/entra/{route}", json)
 
     def approve_device_code(self, user_code: str | None = None, user: str = "dev1", *,
                             decline: bool = False, timeout: float = 20) -> dict[str, Any]:
@@ -160,44 +137,11 @@ class SandboxProcess:
     def known_hosts_line(self) -> str:
         return f"[127.0.0.1]:{self.info['ssh_port']} {self.info['ssh_host_key']}\n"
 
-    def stop(self, timeout: float = 20) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise
-        return int(self.process.returncode)
-
 
 def start_sandbox(state_dir: Path, port: int = 0, ssh_port: int = 0,
                   timeout: float = 30) -> SandboxProcess:
-    """Run ``python -m azrepos.sandbox`` and wait until it has written sandbox.json."""
-    state_dir.parent.mkdir(parents=True, exist_ok=True)
-    output = state_dir.parent / f"{state_dir.name}.process.log"
-    started = time.monotonic()
-    with open(output, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "azrepos.sandbox", "--state-dir", str(state_dir),
-             "--port", str(port), "--ssh-port", str(ssh_port)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-        )
-    info_path = state_dir / "sandbox.json"
-    deadline = started + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"sandbox exited with {process.returncode}:\n"
-                               f"{output.read_text(errors='replace')}")
-        try:
-            info = json.loads(info_path.read_text())
-        except (FileNotFoundError, json.JSONDecodeError):
-            info = None
-        if info and info.get("pid") == process.pid:
-            return SandboxProcess(state_dir, process, info, time.monotonic() - started)
-        time.sleep(0.05)
-    process.kill()
-    process.wait()
-    raise RuntimeError(f"sandbox not ready within {timeout} s:\n"
-                       f"{output.read_text(errors='replace')}")
+    """Run ``azrepos sandbox`` and wait until it has written sandbox.json."""
+    sandbox = start(state_dir, port=port, ssh_port=ssh_port, timeout=timeout,
+                    log_path=state_dir.parent / f"{state_dir.name}.process.log", kind=SandboxProcess)
+    assert isinstance(sandbox, SandboxProcess)
+    return sandbox

@@ -24,6 +24,7 @@ class RunningSandbox:
     state_dir: Path
     process: subprocess.Popen[bytes]
     info: dict[str, Any]
+    started_in: float = 0.0  # seconds from launch to ready
 
     @property
     def org_url(self) -> str:
@@ -33,19 +34,23 @@ class RunningSandbox:
     def ca_file(self) -> str:
         return str(self.info["ca_file"])
 
-    def admin(self, method: str, path: str, json_body: Any = None) -> Any:
-        """Call a test-only admin route (fault injection, key expiry, request log)."""
-        import requests
+    def admin_request(self, method: str, path: str, json_body: Any = None) -> Any:
+        """Call a test-only admin route (faults, key expiry, request log); the raw response."""
+        from .rest.session import PinnedSession
 
         base = self.org_url.rsplit("/", 1)[0]
-        response = requests.request(
-            method, f"{base}{path}", json=json_body, verify=self.ca_file, timeout=30,
+        return PinnedSession(self.ca_file).request(
+            method, f"{base}{path}", json=json_body, timeout=30,
             headers={"X-Sandbox-Admin": str(self.info["admin_token"])},
         )
+
+    def admin(self, method: str, path: str, json_body: Any = None) -> Any:
+        """An admin route's JSON answer; raises on an error status."""
+        response = self.admin_request(method, path, json_body)
         response.raise_for_status()
         return response.json() if response.content else None
 
-    def stop(self, timeout: float = 20) -> None:
+    def stop(self, timeout: float = 20) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -53,6 +58,7 @@ class RunningSandbox:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        return int(self.process.returncode)
 
     def __enter__(self) -> RunningSandbox:
         return self
@@ -62,7 +68,8 @@ class RunningSandbox:
 
 
 def start(state_dir: Path, *, port: int = 0, ssh_port: int = 0, timeout: float = 60,
-          log_path: Path | None = None) -> RunningSandbox:
+          log_path: Path | None = None, kind: type[RunningSandbox] = RunningSandbox
+          ) -> RunningSandbox:
     state_dir.mkdir(parents=True, exist_ok=True)
     ready = state_dir / READY_FILE
     ready.unlink(missing_ok=True)
@@ -73,17 +80,19 @@ def start(state_dir: Path, *, port: int = 0, ssh_port: int = 0, timeout: float =
         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
     )
     log.close()
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             tail = (log_path or state_dir / "sandbox.stderr").read_text(errors="replace")[-2000:]
             raise AzreposError(f"the sandbox exited with code {process.returncode}:\n{tail}",
                                hint="see the log above")
-        if ready.exists():
-            try:
-                return RunningSandbox(state_dir, process, json.loads(ready.read_text()))
-            except ValueError:
-                pass  # written atomically, but be safe
+        try:
+            info = json.loads(ready.read_text())
+        except (FileNotFoundError, ValueError):
+            info = None
+        if info and info.get("pid") == process.pid:  # not a stale file from an earlier run
+            return kind(state_dir, process, info, time.monotonic() - started)
         time.sleep(0.1)
     process.kill()
     raise AzreposError(f"the sandbox was not ready within {timeout:g}s",

@@ -23,9 +23,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess
 
 @pytest.fixture
 def clean_faults(sandbox: SandboxProcess) -> Iterator[None]:
-    sandbox.admin("DELETE", "/_sandbox/faults")
+    sandbox.admin_request("DELETE", "/_sandbox/faults")
     yield
-    sandbox.admin("DELETE", "/_sandbox/faults")
+    sandbox.admin_request("DELETE", "/_sandbox/faults")
 
 
 @pytest.fixture

@@ -191,7 +191,7 @@ def test_app_tokens_clone_but_cannot_manage_ssh_keys(sandbox, tmp_path):
 
 
 def test_faults_apply_to_entra_endpoints(sandbox, clean_faults):
-    added = sandbox.admin("POST", "/_sandbox/faults", {"path_contains": "/oauth2/v2.0/token",
+    added = sandbox.admin_request("POST", "/_sandbox/faults", {"path_contains": "/oauth2/v2.0/token",
                                                        "status": 503, "retry_after": 1})
     assert added.status_code == 201
     form = {"grant_type": "client_credentials", "client_id": sandbox.info["sp_client_id"],

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("clean_faults")
 def test_429_with_retry_after_then_success(sandbox):
     fault = {"method": "GET", "path_contains": "SessionTokens", "status": 429,
              "retry_after": 1, "count": 1}
-    assert sandbox.admin("POST", "/_sandbox/faults", fault).status_code == 201
+    assert sandbox.admin_request("POST", "/_sandbox/faults", fault).status_code == 201
     limited = sandbox.session_tokens("GET")
     assert limited.status_code == 429
     assert limited.headers["Retry-After"] == "1"
@@ -27,33 +27,33 @@ def test_429_with_retry_after_then_success(sandbox):
 
 def test_faults_match_method_and_path(sandbox):
     fault = {"method": "POST", "path_contains": "SessionTokens", "status": 429, "count": 1}
-    sandbox.admin("POST", "/_sandbox/faults", fault)
+    sandbox.admin_request("POST", "/_sandbox/faults", fault)
     assert sandbox.session_tokens("GET").status_code == 200
     assert sandbox.api("GET", "/_apis/connectionData").status_code == 200
     assert sandbox.session_tokens("POST", json={}).status_code == 429
-    assert len(sandbox.admin("GET", "/_sandbox/faults").json()["pending"]) == 0
+    assert len(sandbox.admin_request("GET", "/_sandbox/faults").json()["pending"]) == 0
 
 
 def test_503_twice_then_recovers(sandbox):
-    sandbox.admin("POST", "/_sandbox/faults", {"status": 503, "count": 2})
+    sandbox.admin_request("POST", "/_sandbox/faults", {"status": 503, "count": 2})
     assert sandbox.api("GET", "/_apis/connectionData").status_code == 503
     assert sandbox.api("GET", "/_apis/connectionData").status_code == 503
     assert sandbox.api("GET", "/_apis/connectionData").status_code == 200
 
 
 def test_delete_clears_faults(sandbox):
-    sandbox.admin("POST", "/_sandbox/faults", {"status": 503, "count": 5})
-    assert sandbox.admin("DELETE", "/_sandbox/faults").status_code == 200
+    sandbox.admin_request("POST", "/_sandbox/faults", {"status": 503, "count": 5})
+    assert sandbox.admin_request("DELETE", "/_sandbox/faults").status_code == 200
     assert sandbox.api("GET", "/_apis/connectionData").status_code == 200
 
 
 def test_bad_fault_specs_are_refused(sandbox):
-    assert sandbox.admin("POST", "/_sandbox/faults", {"count": 1}).status_code == 400
-    assert sandbox.admin("POST", "/_sandbox/faults", {"status": 200}).status_code == 400
+    assert sandbox.admin_request("POST", "/_sandbox/faults", {"count": 1}).status_code == 400
+    assert sandbox.admin_request("POST", "/_sandbox/faults", {"status": 200}).status_code == 400
 
 
 def test_delay_before_processing(sandbox):
-    sandbox.admin("POST", "/_sandbox/faults", {"delay": 1.0, "count": 1})
+    sandbox.admin_request("POST", "/_sandbox/faults", {"delay": 1.0, "count": 1})
     started = time.monotonic()
     assert sandbox.api("GET", "/_apis/connectionData").status_code == 200
     assert time.monotonic() - started >= 1.0
@@ -61,7 +61,7 @@ def test_delay_before_processing(sandbox):
 
 def test_timeout_after_the_server_created_the_key(sandbox, make_key):
     public = make_key("slow").with_suffix(".pub").read_text()
-    sandbox.admin("POST", "/_sandbox/faults", {"method": "POST",
+    sandbox.admin_request("POST", "/_sandbox/faults", {"method": "POST",
                                                "path_contains": "SessionTokens",
                                                "delay": 3.0, "after_processing": True,
                                                "count": 1})

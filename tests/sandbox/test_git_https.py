@@ -37,11 +37,11 @@ def test_clone_with_bad_pat_fails(sandbox, tmp_path):
 
 
 def test_clone_needs_code_scope(sandbox, tmp_path):
-    pat = sandbox.admin("POST", "/_sandbox/pats", {"scopes": ["vso.tokens"]}).json()["pat"]
+    pat = sandbox.admin_request("POST", "/_sandbox/pats", {"scopes": ["vso.tokens"]}).json()["pat"]
     result = git(sandbox, "clone", sandbox.info["https_clone_url"], str(tmp_path / "c"),
                  pat=pat)
     assert result.returncode != 0
-    read_only = sandbox.admin("POST", "/_sandbox/pats", {"scopes": ["vso.code"]}).json()["pat"]
+    read_only = sandbox.admin_request("POST", "/_sandbox/pats", {"scopes": ["vso.code"]}).json()["pat"]
     result = git(sandbox, "clone", sandbox.info["https_clone_url"], str(tmp_path / "c"),
                  pat=read_only)
     assert result.returncode == 0, result.stderr

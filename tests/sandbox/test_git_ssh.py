@@ -96,7 +96,7 @@ def test_expired_key_is_refused(sandbox, make_key, tmp_path):
     key = make_key("expire")
     key_id = register(sandbox, key)
     assert clone(sandbox, key, tmp_path / "before").returncode == 0
-    expired = sandbox.admin("POST", f"/_sandbox/keys/{key_id}/expire")
+    expired = sandbox.admin_request("POST", f"/_sandbox/keys/{key_id}/expire")
     assert expired.status_code == 200 and expired.json()["isValid"] is False
     after = clone(sandbox, key, tmp_path / "after")
     assert after.returncode != 0

@@ -63,11 +63,11 @@ def test_unauthenticated_requests_get_azure_challenges(sandbox):
 
 def test_bad_and_unknown_pats_are_401(sandbox):
     assert sandbox.api("GET", "/_apis/connectionData", pat="x" * 84).status_code == 401
-    expired = sandbox.admin("POST", "/_sandbox/pats", {"valid_days": -1}).json()["pat"]
+    expired = sandbox.admin_request("POST", "/_sandbox/pats", {"valid_days": -1}).json()["pat"]
     assert sandbox.api("GET", "/_apis/connectionData", pat=expired).status_code == 401
-    revoked = sandbox.admin("POST", "/_sandbox/pats", {"valid_days": 1}).json()["pat"]
+    revoked = sandbox.admin_request("POST", "/_sandbox/pats", {"valid_days": 1}).json()["pat"]
     assert sandbox.api("GET", "/_apis/connectionData", pat=revoked).status_code == 200
-    assert sandbox.admin("POST", "/_sandbox/pats/revoke", {"pat": revoked}).status_code == 200
+    assert sandbox.admin_request("POST", "/_sandbox/pats/revoke", {"pat": revoked}).status_code == 200
     assert sandbox.api("GET", "/_apis/connectionData", pat=revoked).status_code == 401
 
 
@@ -95,7 +95,7 @@ def test_connection_data(sandbox):
 
 
 def test_connection_data_needs_no_particular_scope(sandbox):
-    pat = sandbox.admin("POST", "/_sandbox/pats", {"scopes": ["vso.code"]}).json()["pat"]
+    pat = sandbox.admin_request("POST", "/_sandbox/pats", {"scopes": ["vso.code"]}).json()["pat"]
     assert sandbox.api("GET", "/_apis/connectionData", pat=pat).status_code == 200
 
 
@@ -139,7 +139,7 @@ def test_session_tokens_add_list_update_delete(sandbox, make_key):
 
 
 def test_update_and_delete_of_another_users_key_is_404(sandbox, make_key):
-    dev2 = sandbox.admin("POST", "/_sandbox/pats", {"user": "dev2"}).json()["pat"]
+    dev2 = sandbox.admin_request("POST", "/_sandbox/pats", {"user": "dev2"}).json()["pat"]
     public = make_key("dev2").with_suffix(".pub").read_text()
     key_id = sandbox.add_key(public, pat=dev2).json()["authorizationId"]
     # dev1 neither sees nor touches it.
@@ -180,9 +180,9 @@ def test_session_tokens_validation(sandbox, make_key):
     assert duplicate.status_code == 409
     assert "already registered" in duplicate.json()["message"]
     # Not for another user either.
-    dev2 = sandbox.admin("POST", "/_sandbox/pats", {"user": "dev2"}).json()["pat"]
+    dev2 = sandbox.admin_request("POST", "/_sandbox/pats", {"user": "dev2"}).json()["pat"]
     assert sandbox.add_key(good, pat=dev2).status_code == 409
-    fingerprints = [k["fingerprint"] for k in sandbox.admin("GET", "/_sandbox/keys").json()
+    fingerprints = [k["fingerprint"] for k in sandbox.admin_request("GET", "/_sandbox/keys").json()
                     ["value"]]
     assert len(fingerprints) == len(set(fingerprints))
 
@@ -202,13 +202,13 @@ def test_api_version_rules(sandbox):
 
 
 def test_session_tokens_need_vso_tokens_scope(sandbox, make_key):
-    pat = sandbox.admin("POST", "/_sandbox/pats", {"scopes": ["vso.code"]}).json()["pat"]
+    pat = sandbox.admin_request("POST", "/_sandbox/pats", {"scopes": ["vso.code"]}).json()["pat"]
     response = sandbox.session_tokens("GET", pat=pat)
     assert response.status_code == 403
     assert "vso.tokens" in response.json()["message"]
     public = make_key("scoped").with_suffix(".pub").read_text()
     assert sandbox.add_key(public, pat=pat).status_code == 403
-    scoped = sandbox.admin("POST", "/_sandbox/pats", {"scopes": ["vso.tokens"]}).json()["pat"]
+    scoped = sandbox.admin_request("POST", "/_sandbox/pats", {"scopes": ["vso.tokens"]}).json()["pat"]
     assert sandbox.session_tokens("GET", pat=scoped).status_code == 200
 
 
@@ -221,10 +221,10 @@ def test_admin_routes_need_the_admin_token(sandbox):
 
 
 def test_request_log_counts_api_calls_without_secrets(sandbox, make_key):
-    assert sandbox.admin("DELETE", "/_sandbox/requests").status_code == 200
+    assert sandbox.admin_request("DELETE", "/_sandbox/requests").status_code == 200
     sandbox.api("GET", "/_apis/connectionData")
     sandbox.add_key(make_key("logged").with_suffix(".pub").read_text())
-    entries = sandbox.admin("GET", "/_sandbox/requests").json()["value"]
+    entries = sandbox.admin_request("GET", "/_sandbox/requests").json()["value"]
     assert [(e["method"], e["path"], e["status"]) for e in entries] == [
         ("GET", "/fabrikam/_apis/connectionData", 200),
         ("POST", "/fabrikam/_apis/Token/SessionTokens", 200),
