@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,6 +70,7 @@ def main() -> int:
         check_time, check = run(path, env, "--check")
         add_time, added = run(path, env)
         reruns = [run(path, env) for _ in range(args.runs)]
+    shutil.rmtree(work, ignore_errors=True)
     rerun_times = [t for t, _ in reruns]
     print(f"check mode (new key): {check_time:.2f}s  outcome={check['outcome']} "
           f"calls={check['calls']}")
