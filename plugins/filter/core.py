@@ -94,18 +94,11 @@ def ssh_target(entry: str | dict, host: str | None = None, port: int | None = No
 
 def ssh_config_hosts(entries: list, known_hosts_file: str | None = None) -> list[dict]:
     """Entries ``[{org, hostname, port, user, identity_file}]`` to ``Host`` blocks, grouped by
-    SSH endpoint the way the core groups them."""
+    SSH endpoint by the core itself."""
     _require_core()
-    by_target: dict[tuple, dict] = {}
-    for entry in entries:
-        target = (str(entry["hostname"]), entry.get("port") or None, entry.get("user") or None)
-        by_target.setdefault(target, {})[str(entry["org"])] = entry["identity_file"]
-    hosts: list = []
-    for (hostname, port, user), identities in by_target.items():
-        hosts += ssh_config.hosts_for(identities, hostname=hostname,
-                                      port=int(port) if port else None, user=user,
-                                      known_hosts_file=known_hosts_file or None)
-    return [asdict(h) for h in hosts]
+    from azrepos.sshkeys.host_setup import host_entries
+
+    return [asdict(h) for h in host_entries(entries, known_hosts_file or None)]
 
 
 class FilterModule:

@@ -90,3 +90,15 @@ def test_bad_ca_is_a_clear_failure(pat_user: User, tmp_path) -> None:
                             env={"AZREPOS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt"})
     assert done.returncode == 1
     assert "CERTIFICATE_VERIFY_FAILED" in done.stderr
+
+
+def test_login_with_the_same_pat_changes_nothing(user: User) -> None:
+    pat = user.sandbox.info["pat"]
+    first = json.loads(user.azrepos("login", "--org", user.org, "--pat-stdin", "--json",
+                                    stdin=pat + "\n", check=True).stdout)
+    secrets = user.home / ".config" / "azrepos" / "secrets.json"
+    before = secrets.stat().st_mtime_ns
+    again = json.loads(user.azrepos("login", "--org", user.org, "--pat-stdin", "--json",
+                                    stdin=pat + "\n", check=True).stdout)
+    assert first["changed"] is True and again["changed"] is False
+    assert secrets.stat().st_mtime_ns == before

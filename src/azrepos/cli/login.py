@@ -57,6 +57,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
     credential = PatCredential(read_pat(sys.stdin), "PAT from standard input")
+    if ctx.store.get(store_key(ctx.org)) == credential.pat:  # idempotent: nothing to write
+        emit(args.json, {"changed": False, "org_url": ctx.org.url, "store": ctx.store.name,
+                         "method": "pat"},
+             f"unchanged: this PAT is already stored in {ctx.store.location} for {ctx.org.url}")
+        return 0
     who = ""
     if args.verify:  # check first, so a bad PAT never gets stored
         who = f" for {client_for(ctx.org, credential).connection_data().user.display_name}"

@@ -93,15 +93,25 @@ def _save(home: Path, data: dict[str, dict[str, object]]) -> bool:
     return True
 
 
-def _render(home: Path, data: dict[str, dict[str, object]]) -> bool:
-    by_target: dict[tuple[str, int | None, str], dict[str, Path]] = {}
-    for org_name, entry in data.items():
-        target = (str(entry["hostname"]), entry.get("port"), str(entry["user"]))
-        by_target.setdefault(target, {})[org_name] = Path(str(entry["identity_file"]))  # type: ignore[index]
+def host_entries(entries: list[dict[str, object]], known_hosts_file: Path | None = None
+                 ) -> list[ssh_config.SshHost]:
+    """``Host`` blocks for ``[{org, hostname, port, user, identity_file}]``: orgs that share an
+    SSH endpoint are grouped, so each endpoint gets its plain entry and per-org aliases."""
+    by_target: dict[tuple[str, int | None, str | None], dict[str, Path]] = {}
+    for entry in entries:
+        port = int(str(entry["port"])) if entry.get("port") else None
+        target = (str(entry["hostname"]), port, str(entry["user"]) if entry.get("user") else None)
+        by_target.setdefault(target, {})[str(entry["org"])] = Path(str(entry["identity_file"]))
     hosts: list[ssh_config.SshHost] = []
     for (hostname, port, user), identities in by_target.items():
         hosts += ssh_config.hosts_for(identities, hostname=hostname, port=port, user=user,
-                                      known_hosts_file=home / ".ssh" / "known_hosts")
+                                      known_hosts_file=known_hosts_file)
+    return hosts
+
+
+def _render(home: Path, data: dict[str, dict[str, object]]) -> bool:
+    entries = [{"org": org, **entry} for org, entry in data.items()]
+    hosts = host_entries(entries, home / ".ssh" / "known_hosts")
     return ssh_config.write(home / ".ssh" / "config", hosts)
 
 
