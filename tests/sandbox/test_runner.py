@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 import threading
@@ -16,12 +17,21 @@ from azrepos.sandbox.safe_path import is_safe_path
 from azrepos.sandbox.sshd import gate_script_dir
 
 
-def test_gate_script_falls_back_to_cache_for_unsafe_state_dirs(tmp_path):
-    state = tmp_path / "state"
+def test_gate_script_leaves_unsafe_state_dirs_and_prefers_runtime_dirs(tmp_path, monkeypatch):
+    state = tmp_path / "state"  # under /tmp: sshd would refuse a command there
     state.mkdir()
     digest = hashlib.sha256(str(state.resolve()).encode()).hexdigest()[:16]
-    assert gate_script_dir(state) == (
-        Path.home() / ".cache" / "azrepos" / "sandbox-bin" / digest)
+    runtime = Path(tempfile.mkdtemp(prefix="azrepos-runtime-", dir=Path.home()))
+    try:
+        runtime.chmod(0o700)
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+        assert gate_script_dir(state) == runtime / "azrepos-sandbox" / digest
+        monkeypatch.delenv("XDG_RUNTIME_DIR")
+        expected = Path("/run/azrepos-sandbox") if os.geteuid() == 0 else (
+            Path.home() / ".cache" / "azrepos" / "sandbox-bin")
+        assert gate_script_dir(state) == expected / digest
+    finally:
+        shutil.rmtree(runtime)
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ def _ansible_steps(steps: _Steps, ansible_playbook: str, info: dict[str, str], w
                    home: Path) -> None:
     wheels = work / "wheel"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels),
-                    str(REPO)], check=True, capture_output=True)
+                    str(REPO)], check=True, capture_output=True, env=steps.env)
     steps.env.update({
         "AZREPOS_ORG_URLS": str(info["org_url"]), "AZREPOS_WHEEL": str(next(wheels.glob("*.whl"))),
         "AZREPOS_SSH_HOST": "127.0.0.1", "AZREPOS_SSH_PORT": str(info["ssh_port"]),

@@ -61,17 +61,38 @@ def _mkdir(path: Path, mode: int) -> None:
         path.chmod(mode)  # mkdir's mode is filtered by the umask
 
 
+def _fallback_bases() -> list[Path]:
+    """Places outside the state dir that sshd can accept, best first: the user's runtime dir,
+    /run for root, and last the user's cache (so a demo leaves HOME alone where it can)."""
+    bases = []
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        bases.append(Path(runtime) / "azrepos-sandbox")
+    if os.geteuid() == 0:
+        bases.append(Path("/run/azrepos-sandbox"))
+    bases.append(Path.home() / ".cache" / "azrepos" / "sandbox-bin")
+    return bases
+
+
+def _existing_ancestor(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def gate_script_dir(state_dir: Path) -> Path:
     """Where the AuthorizedKeysCommand script can live so that sshd accepts its path.
 
-    The state dir if it is safe; otherwise (say, under /tmp) a per-state-dir folder under
-    ``~/.cache/azrepos/sandbox-bin``.
+    The state dir if it is safe; otherwise (say, under /tmp) a per-state-dir folder in the
+    first fallback base whose existing part is safe.
     """
     resolved = state_dir.resolve()
     if is_safe_path(resolved):
         return resolved / "bin"
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:16]
-    return Path.home() / ".cache" / "azrepos" / "sandbox-bin" / digest
+    bases = _fallback_bases()
+    base = next((b for b in bases if is_safe_path(_existing_ancestor(b))), bases[-1])
+    return base / digest
 
 
 def install_gate_script(state_dir: Path, db_path: Path) -> Path:
@@ -79,12 +100,13 @@ def install_gate_script(state_dir: Path, db_path: Path) -> Path:
     if folder.parent == state_dir.resolve():
         _mkdir(folder, 0o755)
     else:
-        cache = folder.parent.parent.parent
-        if not cache.exists():
-            cache.mkdir(mode=0o700, parents=True)
-        _mkdir(folder.parent.parent, 0o700)
-        _mkdir(folder.parent, 0o755)
-        _mkdir(folder, 0o755)
+        missing = []
+        probe = folder
+        while not probe.exists():
+            missing.append(probe)
+            probe = probe.parent
+        for directory in reversed(missing):  # ours, and writable by nobody else
+            _mkdir(directory, 0o755)
     if not is_safe_path(folder):
         raise RuntimeError(
             f"{folder}: sshd refuses an AuthorizedKeysCommand there (some directory on the "
@@ -104,12 +126,13 @@ def install_gate_script(state_dir: Path, db_path: Path) -> Path:
 
 
 def remove_gate_script(script: Path, state_dir: Path) -> None:
-    """Tidy the ~/.cache fallback on shutdown; a script inside the state dir stays."""
+    """Tidy a fallback folder on shutdown; a script inside the state dir stays."""
     if script.parent.parent == state_dir.resolve():
         return
     script.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         script.parent.rmdir()
+        script.parent.parent.rmdir()  # the base too, once no other sandbox uses it
 
 
 def _config_value(value: Path | str) -> str:
