@@ -1,0 +1,116 @@
+"""Fleet provisioning with playbooks/workstation.yml on real podman containers.
+
+1. One container: the first converge against the idempotent re-run (which must report
+   changed=0 and make no write to the REST API).
+2. Wall time of N containers (default 20) in one playbook run against 1 container.
+
+Prints each time and the ratios. Needs the images from scripts/build-images; takes minutes
+(every container installs azrepos from PyPI on its first converge).
+
+    .venv/bin/python benchmarks/ansible_fleet.py [--fleet 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "molecule"))
+from harness import (
+    ROOT,
+    VENV_BIN,
+    base_environment,
+    build_wheel,
+    ensure_collection_link,
+    sandbox_environment,
+)
+
+from azrepos.sandbox_launcher import RunningSandbox, start
+
+IMAGE = "localhost/debian-bookworm:base"
+PLAYS = [ROOT / "molecule" / "shared" / "prepare.yml", ROOT / "molecule" / "shared" / "converge.yml"]
+
+
+def containers(count: int, env: dict[str, str]) -> list[str]:
+    names = [f"azrepos-bench-{uuid.uuid4().hex[:6]}-{i}" for i in range(count)]
+    for name in names:
+        subprocess.run(["podman", "run", "-d", "--name", name, "--network", "host", IMAGE,
+                        "sleep", "infinity"], env=env, check=True, capture_output=True)
+    return names
+
+
+def remove(names: list[str], env: dict[str, str]) -> None:
+    subprocess.run(["podman", "rm", "-f", "-t", "0", *names], env=env, capture_output=True,
+                   check=False)
+
+
+def inventory(work: Path, names: list[str]) -> Path:
+    folder = work / f"inventory-{len(names)}"
+    folder.mkdir()
+    (folder / "group_vars").symlink_to(ROOT / "molecule" / "inventory" / "group_vars")
+    hosts = "".join(f"    {name}:\n" for name in names)
+    (folder / "hosts.yml").write_text(
+        "all:\n  vars:\n    ansible_connection: containers.podman.podman\n"
+        f"  hosts:\n{hosts}")
+    return folder
+
+
+def converge(folder: Path, forks: int, env: dict[str, str], plays: list[Path]) -> tuple[float, str]:
+    started = time.monotonic()
+    done = subprocess.run([str(VENV_BIN / "ansible-playbook"), "-i", str(folder), "-f", str(forks),
+                           *map(str, plays)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
+    elapsed = time.monotonic() - started
+    if done.returncode != 0:
+        raise SystemExit(f"ansible-playbook failed:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}")
+    return elapsed, done.stdout
+
+
+def writes(sandbox: RunningSandbox) -> int:
+    log = sandbox.admin("GET", "/_sandbox/requests")["value"]
+    return sum(1 for e in log if e["method"] in ("POST", "DELETE") and e.get("kind") == "rest")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--fleet", type=int, default=20)
+    args = parser.parse_args()
+    env = {**base_environment(), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "False"}
+    subprocess.run([str(ROOT / "scripts" / "build-images")], env=env, check=True)
+    ensure_collection_link()
+    with tempfile.TemporaryDirectory(prefix="azrepos-bench-") as tmp:
+        work = Path(tmp)
+        wheel = build_wheel(work / "wheels")
+        sandbox = start(work / "sandbox")
+        env.update(sandbox_environment(sandbox.info, wheel))
+        one: list[str] = []
+        fleet: list[str] = []
+        try:
+            one = containers(1, env)
+            first, _ = converge(inventory(work, one), 1, env, PLAYS)
+            sandbox.admin("DELETE", "/_sandbox/requests")
+            again, output = converge(work / "inventory-1", 1, env, PLAYS[1:])
+            assert "changed=0" in output.split("PLAY RECAP")[-1], "the re-run changed something"
+            print(f"one container: first converge {first:6.1f} s, idempotent re-run "
+                  f"{again:6.1f} s ({first / again:.1f}x), REST writes on re-run: "
+                  f"{writes(sandbox)}", flush=True)
+            fleet = containers(args.fleet, env)
+            many, _ = converge(inventory(work, fleet), min(args.fleet, 20), env, PLAYS)
+            print(f"{args.fleet} containers in one run: {many:6.1f} s against {first:6.1f} s for "
+                  f"one: {many / first:.1f}x the time for {args.fleet}x the machines "
+                  f"({args.fleet * first / many:.1f}x parallel speed-up)")
+        finally:
+            remove(one + fleet, env)
+            sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    sys.exit(main())
