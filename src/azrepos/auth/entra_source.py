@@ -4,14 +4,18 @@ network), then a silent refresh through MSAL."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from ..redaction import Secret
 from . import accounts
 from .token_cache import cached_access_token
 
-
-def _sign_in(account: accounts.Account, ca_bundle: str | None):  # noqa: ANN202 - lazy import
+if TYPE_CHECKING:
     from .entra import EntraSignIn
+
+
+def _sign_in(account: accounts.Account, ca_bundle: str | None) -> EntraSignIn:
+    from .entra import EntraSignIn  # msal only when a refresh is really needed
     from .tenant import Authority
 
     return EntraSignIn(account.org_url, Authority(account.authority, account.tenant),

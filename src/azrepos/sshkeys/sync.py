@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -110,7 +111,7 @@ class KeySync:
         name: str,
         bits: int = key_files.DEFAULT_BITS,
         valid_days: int = DEFAULT_VALID_DAYS,
-        on_switch: Any = None,
+        on_switch: Callable[[Path], object] | None = None,
     ) -> SyncResult:
         """New key, register it, switch files (and config via ``on_switch``), revoke the old.
 
