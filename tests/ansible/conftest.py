@@ -19,13 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def _ensure_collection_link() -> None:
-    link = REPO_ROOT / ".collections" / "ansible_collections" / "azrepos" / "devenv"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        if link.is_symlink():
-            link.unlink()
-        link.symlink_to(Path("../../.."))
+sys.path.insert(0, str(REPO_ROOT / "molecule"))
+from harness import ensure_collection_link  # noqa: E402 - molecule/ is not a package
 
 
 @pytest.fixture(scope="session")
@@ -131,5 +126,5 @@ class Playbooks:
 
 @pytest.fixture
 def playbooks(tmp_path: Path, sandbox: RunningSandbox) -> Playbooks:
-    _ensure_collection_link()
+    ensure_collection_link()
     return Playbooks(tmp_path, sandbox)

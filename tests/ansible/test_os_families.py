@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.ansible.conftest import BIN, REPO_ROOT, _ensure_collection_link
+from tests.ansible.conftest import BIN, REPO_ROOT, ensure_collection_link
 
 GIT = REPO_ROOT / "roles" / "git"
 CM = REPO_ROOT / "roles" / "credential_manager"
@@ -339,7 +339,7 @@ def environment(root: Path, home: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
-    _ensure_collection_link()
+    ensure_collection_link()
     root = tmp_path_factory.mktemp("os-families")
     home = root / "home"
     home.mkdir()
