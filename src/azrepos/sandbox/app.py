@@ -53,7 +53,8 @@ class SandboxApp:
                                 "InternalServerErrorException")
         if mounted is None:
             response.kind = _kind(segments)
-        self.request_log.record(request.method, request.path, response.status, response.kind)
+        self.request_log.record(request.method, request.path, response.status, response.kind,
+                                response.fault)
         return response
 
     def _with_faults(self, request: Request, handler: Handler) -> Response:
@@ -62,12 +63,11 @@ class SandboxApp:
             return handler(request)
         if fault.delay > 0 and not fault.after_processing:
             time.sleep(fault.delay)
-        if fault.status is not None:
-            return fault_response(fault)
-        response = handler(request)
+        response = fault_response(fault) if fault.status is not None else handler(request)
         if fault.after_processing:
             # The work is done (e.g. a key was created), but the answer comes too late.
             time.sleep(fault.delay)
+        response.fault = fault.describe()
         return response
 
     def _org_route(self, request: Request) -> Response:

@@ -50,6 +50,13 @@ class Fault:
             raise FaultSpecError("after_processing faults delay the real answer; drop status")
         return fault
 
+    def describe(self) -> str:
+        parts = [f"status {self.status}"] if self.status is not None else []
+        if self.delay > 0:
+            when = "after" if self.after_processing else "before"
+            parts.append(f"delay {self.delay}s {when}")
+        return ", ".join(parts)
+
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method != method.upper():
             return False

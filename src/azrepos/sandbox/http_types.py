@@ -37,6 +37,8 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     # How the request log files this request: "rest", "git" or "admin".
     kind: str = "rest"
+    # The injected fault that shaped this answer, e.g. "delay 1.0s before", for the log.
+    fault: str | None = None
 
 
 def json_response(status: int, payload: Any, headers: list[tuple[str, str]] | None = None,

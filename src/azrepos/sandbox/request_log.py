@@ -21,13 +21,15 @@ class RequestLog:
         self._entries: deque[dict[str, Any]] = deque(maxlen=_MAX_ENTRIES)
         self._logger = logging.getLogger(LOGGER_NAME)
 
-    def record(self, method: str, path: str, status: int, kind: str) -> None:
-        self._logger.info("%s %s %d", method, path, status)
+    def record(self, method: str, path: str, status: int, kind: str,
+               fault: str | None = None) -> None:
+        suffix = f" (fault: {fault})" if fault else ""
+        self._logger.info("%s %s %d%s", method, path, status, suffix)
         if kind == "admin":
             return  # tests count API calls; their own admin calls would only add noise
         with self._lock:
             self._entries.append({"time": time.time(), "method": method, "path": path,
-                                  "status": status, "kind": kind})
+                                  "status": status, "kind": kind, "fault": fault})
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
