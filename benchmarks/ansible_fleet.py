@@ -23,42 +23,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "molecule"))
 from harness import (
+    IMAGE,
     ROOT,
     VENV_BIN,
     base_environment,
+    build_images,
     build_wheel,
     ensure_collection_link,
+    remove_containers,
     sandbox_environment,
+    start_containers,
+    write_inventory,
 )
 
 from azrepos.sandbox_launcher import RunningSandbox, start
 
-IMAGE = "localhost/debian-bookworm:base"
 PLAYS = [ROOT / "molecule" / "shared" / "prepare.yml", ROOT / "molecule" / "shared" / "converge.yml"]
 
 
-def containers(count: int, env: dict[str, str]) -> list[str]:
-    names = [f"azrepos-bench-{uuid.uuid4().hex[:6]}-{i}" for i in range(count)]
-    for name in names:
-        subprocess.run(["podman", "run", "-d", "--name", name, "--network", "host", IMAGE,
-                        "sleep", "infinity"], env=env, check=True, capture_output=True)
-    return names
-
-
-def remove(names: list[str], env: dict[str, str]) -> None:
-    subprocess.run(["podman", "rm", "-f", "-t", "0", *names], env=env, capture_output=True,
-                   check=False)
-
-
-def inventory(work: Path, names: list[str]) -> Path:
-    folder = work / f"inventory-{len(names)}"
-    folder.mkdir()
-    (folder / "group_vars").symlink_to(ROOT / "molecule" / "inventory" / "group_vars")
-    hosts = "".join(f"    {name}:\n" for name in names)
-    (folder / "hosts.yml").write_text(
-        "all:\n  vars:\n    ansible_connection: containers.podman.podman\n"
-        f"  hosts:\n{hosts}")
-    return folder
+def containers(count: int) -> list[str]:
+    return [f"azrepos-bench-{uuid.uuid4().hex[:6]}-{i}" for i in range(count)]
 
 
 def converge(folder: Path, forks: int, env: dict[str, str], plays: list[Path]) -> tuple[float, str]:
@@ -82,7 +66,7 @@ def main() -> int:
     parser.add_argument("--fleet", type=int, default=20)
     args = parser.parse_args()
     env = {**base_environment(), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "False"}
-    subprocess.run([str(ROOT / "scripts" / "build-images")], env=env, check=True)
+    build_images(env, "bookworm")
     ensure_collection_link()
     with tempfile.TemporaryDirectory(prefix="azrepos-bench-") as tmp:
         work = Path(tmp)
@@ -92,21 +76,24 @@ def main() -> int:
         one: list[str] = []
         fleet: list[str] = []
         try:
-            one = containers(1, env)
-            first, _ = converge(inventory(work, one), 1, env, PLAYS)
+            one = containers(1)
+            start_containers(one, env, IMAGE)
+            first, _ = converge(write_inventory(work / "inventory-1", one), 1, env, PLAYS)
             sandbox.admin("DELETE", "/_sandbox/requests")
             again, output = converge(work / "inventory-1", 1, env, PLAYS[1:])
             assert "changed=0" in output.split("PLAY RECAP")[-1], "the re-run changed something"
             print(f"one container: first converge {first:6.1f} s, idempotent re-run "
                   f"{again:6.1f} s ({first / again:.1f}x), REST writes on re-run: "
                   f"{writes(sandbox)}", flush=True)
-            fleet = containers(args.fleet, env)
-            many, _ = converge(inventory(work, fleet), min(args.fleet, 20), env, PLAYS)
+            fleet = containers(args.fleet)
+            start_containers(fleet, env, IMAGE)
+            many, _ = converge(write_inventory(work / "inventory-fleet", fleet),
+                               min(args.fleet, 20), env, PLAYS)
             print(f"{args.fleet} containers in one run: {many:6.1f} s against {first:6.1f} s for "
                   f"one: {many / first:.1f}x the time for {args.fleet}x the machines "
                   f"({args.fleet * first / many:.1f}x parallel speed-up)")
         finally:
-            remove(one + fleet, env)
+            remove_containers(one + fleet, env)
             sandbox.stop()
     return 0
 

@@ -1,15 +1,19 @@
-"""What Molecule scenarios and the fleet benchmark share: the collection link, an azrepos
-wheel, and a sandbox on the host whose whereabouts the inventory reads from the environment."""
+"""What Molecule scenarios, the fleet benchmark and `azrepos demo` share: the collection link,
+an azrepos wheel, a sandbox on the host whose whereabouts the inventory reads from the
+environment, and podman containers with an inventory that reuses Molecule's group_vars."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
+IMAGE = "localhost/debian-bookworm:base"
+GROUP_VARS = ROOT / "molecule" / "inventory" / "group_vars"
 
 
 def ensure_collection_link() -> None:
@@ -21,14 +25,14 @@ def ensure_collection_link() -> None:
         link.symlink_to(Path("../../.."))
 
 
-def build_wheel(out: Path) -> Path:
+def build_wheel(out: Path, env: Mapping[str, str] | None = None) -> Path:
     subprocess.run([str(VENV_BIN / "python"), "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(out), str(ROOT)], check=True)
+                    "-w", str(out), str(ROOT)], check=True, env=env)
     return next(out.glob("azrepos-*.whl"))
 
 
-def base_environment() -> dict[str, str]:
-    env = dict(os.environ)
+def base_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ if env is None else env)
     env["CONTAINERS_CONF"] = env.get("CONTAINERS_CONF") or str(ROOT / "molecule" / "containers.conf")
     env["PATH"] = f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}"
     env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".collections")
@@ -51,3 +55,32 @@ def sandbox_environment(info: dict[str, Any], wheel: Path) -> dict[str, str]:
         "AZREPOS_SANDBOX_SSH_CLONE_URL": info["ssh_clone_url"],
         "AZREPOS_SANDBOX_ADMIN_TOKEN": info["admin_token"],
     }
+
+
+def build_images(env: Mapping[str, str], releases: str = "bookworm trixie") -> None:
+    """scripts/build-images: debootstrap the Debian images unless podman already has them."""
+    subprocess.run([str(ROOT / "scripts" / "build-images")], env={**env, "AZREPOS_IMAGES": releases},
+                   check=True)
+
+
+def start_containers(names: list[str], env: Mapping[str, str], image: str = IMAGE) -> None:
+    for name in names:
+        subprocess.run(["podman", "run", "-d", "--name", name, "--network", "host", image,
+                        "sleep", "infinity"], env=env, check=True, capture_output=True)
+
+
+def remove_containers(names: list[str], env: Mapping[str, str]) -> None:
+    if names:
+        subprocess.run(["podman", "rm", "-f", "-t", "0", *names], env=env, capture_output=True,
+                       check=False)
+
+
+def write_inventory(folder: Path, hosts: list[str], connection: str = "containers.podman.podman",
+                    ) -> Path:
+    """An inventory of ``hosts`` with Molecule's group_vars (sandbox, PAT and roles' settings)."""
+    folder.mkdir(parents=True)
+    (folder / "group_vars").symlink_to(GROUP_VARS)
+    listed = "".join(f"    {name}:\n" for name in hosts)
+    (folder / "hosts.yml").write_text(
+        f"all:\n  vars:\n    ansible_connection: {connection}\n  hosts:\n{listed}")
+    return folder
