@@ -14,9 +14,10 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from ..fileio import write_atomic
+from .pki import cert_pem, certificate, private_pem
 
 
 @dataclass(frozen=True)
@@ -33,30 +34,10 @@ def tls_files(state_dir: Path) -> TlsFiles:
                     tls / "server-key.pem")
 
 
-def _private_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
-
-
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "azrepos sandbox"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
-
-
 def _make_ca(files: TlsFiles) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
-    name = _name("azrepos sandbox CA")
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
+        certificate("azrepos sandbox CA", key, 3650)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=True, content_commitment=False, key_encipherment=False,
@@ -66,8 +47,8 @@ def _make_ca(files: TlsFiles) -> tuple[x509.Certificate, ec.EllipticCurvePrivate
                        critical=False)
         .sign(key, hashes.SHA256())
     )
-    write_atomic(files.ca_key, _private_pem(key), mode=0o600)
-    write_atomic(files.ca_cert, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
+    write_atomic(files.ca_key, private_pem(key), mode=0o600)
+    write_atomic(files.ca_cert, cert_pem(cert), mode=0o644)
     return cert, key
 
 
@@ -82,15 +63,8 @@ def _load_ca(files: TlsFiles) -> tuple[x509.Certificate, ec.EllipticCurvePrivate
 def _make_server(files: TlsFiles, ca_cert: x509.Certificate,
                  ca_key: ec.EllipticCurvePrivateKey) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name("127.0.0.1"))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=825))
+        certificate("127.0.0.1", key, 825, issuer=ca_cert.subject)
         .add_extension(x509.SubjectAlternativeName([
             x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
             x509.DNSName("localhost"),
@@ -102,8 +76,8 @@ def _make_server(files: TlsFiles, ca_cert: x509.Certificate,
             ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    write_atomic(files.server_key, _private_pem(key), mode=0o600)
-    write_atomic(files.server_cert, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
+    write_atomic(files.server_key, private_pem(key), mode=0o600)
+    write_atomic(files.server_cert, cert_pem(cert), mode=0o644)
 
 
 def _server_cert_current(files: TlsFiles, ca_cert: x509.Certificate) -> bool:

@@ -18,8 +18,9 @@ from cryptography import x509
 
 from ...fileio import write_atomic
 from ..constants import GCM_CLIENT_ID
+from ..pki import cert_pem, private_pem
 from ..store import Store, new_guid
-from .certs import cert_pem, new_rsa_key, private_pem, self_signed, sha1_thumbprint
+from .certs import new_rsa_key, self_signed, sha1_thumbprint
 from .records import (
     CONFIDENTIAL,
     MANAGED_IDENTITY,

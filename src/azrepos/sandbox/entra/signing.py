@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ...fileio import write_atomic
+from ..pki import cert_pem, private_pem
 from . import jws
-from .certs import cert_pem, load_rsa_key, new_rsa_key, private_pem, self_signed, x5t
+from .certs import load_rsa_key, new_rsa_key, self_signed, x5t
 
 KEY_NAME = "signing-key.pem"
 CERT_NAME = "signing-cert.pem"
