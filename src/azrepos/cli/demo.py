@@ -9,6 +9,7 @@ a user would run; the user's own HOME, gitconfig, ~/.ssh and keyring are never t
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import os
 import shlex
@@ -73,6 +74,7 @@ def _choose_mode(asked: str) -> str:
     return "podman" if _podman_usable() else "local"
 
 
+@functools.cache
 def _harness() -> ModuleType:
     """molecule/harness.py: the containers, inventory and wheel that Molecule uses too."""
     spec = importlib.util.spec_from_file_location("azrepos_harness",
