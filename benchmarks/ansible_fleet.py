@@ -23,7 +23,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "molecule"))
 from harness import (
-    IMAGE,
     ROOT,
     VENV_BIN,
     base_environment,
@@ -77,7 +76,7 @@ def main() -> int:
         fleet: list[str] = []
         try:
             one = containers(1)
-            start_containers(one, env, IMAGE)
+            start_containers(one, env)
             first, _ = converge(write_inventory(work / "inventory-1", one), 1, env, PLAYS)
             sandbox.admin("DELETE", "/_sandbox/requests")
             again, output = converge(work / "inventory-1", 1, env, PLAYS[1:])
@@ -86,7 +85,7 @@ def main() -> int:
                   f"{again:6.1f} s ({first / again:.1f}x), REST writes on re-run: "
                   f"{writes(sandbox)}", flush=True)
             fleet = containers(args.fleet)
-            start_containers(fleet, env, IMAGE)
+            start_containers(fleet, env)
             many, _ = converge(write_inventory(work / "inventory-fleet", fleet),
                                min(args.fleet, 20), env, PLAYS)
             print(f"{args.fleet} containers in one run: {many:6.1f} s against {first:6.1f} s for "

@@ -63,10 +63,14 @@ def build_images(env: Mapping[str, str], releases: str = "bookworm trixie") -> N
                    check=True)
 
 
+def container_command(name: str, image: str = IMAGE) -> list[str]:
+    """podman run for one target: host network, so it reaches the sandbox on loopback."""
+    return ["podman", "run", "-d", "--name", name, "--network", "host", image, "sleep", "infinity"]
+
+
 def start_containers(names: list[str], env: Mapping[str, str], image: str = IMAGE) -> None:
     for name in names:
-        subprocess.run(["podman", "run", "-d", "--name", name, "--network", "host", image,
-                        "sleep", "infinity"], env=env, check=True, capture_output=True)
+        subprocess.run(container_command(name, image), env=env, check=True, capture_output=True)
 
 
 def remove_containers(names: list[str], env: Mapping[str, str]) -> None:

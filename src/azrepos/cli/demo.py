@@ -224,8 +224,7 @@ def _ansible_steps(steps: _Steps, mode: str, running: sandbox_launcher.RunningSa
         container.append(name)
         steps.say("A fresh Debian 12 container (podman; the image is built once by debootstrap)")
         harness.build_images(env, "bookworm")
-        steps.run("podman", "run", "-d", "--name", name, "--network", "host", harness.IMAGE,
-                  "sleep", "infinity")
+        steps.run(*harness.container_command(name))
         harness.write_inventory(inventory, [name])
         steps.say("Prepare it as Molecule does: a developer account, trust for the sandbox's CA")
         steps.run(playbook, "-i", str(inventory), str(PREPARE), quiet=True)
