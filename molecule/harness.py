@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +63,10 @@ def build_images(env: Mapping[str, str], releases: str = "bookworm trixie") -> N
                    check=True)
 
 
-def container_command(name: str, image: str = IMAGE) -> list[str]:
+def container_command(name: str, image: str = IMAGE, options: Sequence[str] = ()) -> list[str]:
     """podman run for one target: host network, so it reaches the sandbox on loopback."""
-    return ["podman", "run", "-d", "--name", name, "--network", "host", image, "sleep", "infinity"]
+    return ["podman", "run", "-d", "--name", name, "--network", "host", *options, image,
+            "sleep", "infinity"]
 
 
 def start_containers(names: list[str], env: Mapping[str, str], image: str = IMAGE) -> None:

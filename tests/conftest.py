@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# molecule/harness.py (wheel, containers, collection link) serves the tests as well.
+sys.path.insert(0, str(REPO_ROOT / "molecule"))
 
 
 @pytest.fixture

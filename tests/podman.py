@@ -9,10 +9,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from harness import IMAGE, container_command  # molecule/, on sys.path from tests/conftest.py
 
 REPO = Path(__file__).resolve().parent.parent
 CONTAINERS_CONF = REPO / "molecule" / "containers.conf"
-IMAGE = "localhost/debian-bookworm:base"
 # This machine reaches PyPI through a proxy whose CA is in the host bundle only; pip in a
 # container is given that bundle, as a fleet behind a corporate proxy would be.
 HOST_CA = "/etc/ssl/certs/ca-certificates.crt"
@@ -36,9 +36,8 @@ class Container:
         self.name = f"azrepos-test-{uuid.uuid4().hex[:8]}"
         mounts = (*mounts, f"{HOST_CA}:/host-ca.pem:ro")
         volumes = [arg for mount in mounts for arg in ("-v", mount)]
-        subprocess.run(["podman", "run", "-d", "--name", self.name, "--network", "host",
-                        *volumes, image, "sleep", "infinity"], env=podman_env(), check=True,
-                       capture_output=True)
+        subprocess.run(container_command(self.name, image, volumes), env=podman_env(),
+                       check=True, capture_output=True)
 
     def exec(self, *argv: str, user: str = "root", env_from_host: dict[str, str] | None = None,
              env: dict[str, str] | None = None, check: bool = True, timeout: float = 600

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from harness import ensure_collection_link  # molecule/, on sys.path from tests/conftest.py
 
 from azrepos.sandbox_launcher import RunningSandbox, start
 
@@ -19,8 +20,26 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-sys.path.insert(0, str(REPO_ROOT / "molecule"))
-from harness import ensure_collection_link  # noqa: E402 - molecule/ is not a package
+
+def ansible_environment(root: Path, home: Path, **extra: str) -> dict[str, str]:
+    """ansible-playbook's environment as a user with ``home`` would have it, with Ansible's
+    own state under ``root`` and nothing inherited from the caller's Ansible or git setup."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ANSIBLE_", "AZREPOS_", "AZURE_DEVOPS", "GIT_"))}
+    env.update({
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PATH": f"{BIN.absolute()}:{env.get('PATH', '/usr/bin:/bin')}",
+        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
+        "ANSIBLE_HOME": str(root / "ansible-home"),
+        "ANSIBLE_LOCAL_TEMP": str(root / "ansible-tmp"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+    })
+    env.update(extra)
+    return env
 
 
 @pytest.fixture(scope="session")
@@ -57,24 +76,9 @@ class Playbooks:
     sandbox: RunningSandbox
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("ANSIBLE_", "AZREPOS_", "AZURE_DEVOPS", "GIT_"))}
         home = self.root / "home"
         home.mkdir(exist_ok=True)
-        env.update({
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "PATH": f"{BIN}:{env.get('PATH', '/usr/bin:/bin')}",
-            "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
-            "ANSIBLE_HOME": str(self.root / "ansible-home"),
-            "ANSIBLE_LOCAL_TEMP": str(self.root / "ansible-tmp"),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_LOCALHOST_WARNING": "0",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        })
-        env.update(extra)
-        return env
+        return ansible_environment(self.root, home, **extra)
 
     def key(self, name: str, key_type: str = "rsa") -> str:
         path = self.root / name

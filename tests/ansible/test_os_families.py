@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.ansible.conftest import BIN, REPO_ROOT, ensure_collection_link
+from tests.ansible.conftest import BIN, REPO_ROOT, ansible_environment, ensure_collection_link
 
 GIT = REPO_ROOT / "roles" / "git"
 CM = REPO_ROOT / "roles" / "credential_manager"
@@ -318,23 +318,8 @@ PLAYBOOK = [{
 
 
 def environment(root: Path, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ANSIBLE_", "AZREPOS_", "AZURE_DEVOPS", "GIT_"))}
-    env.update({
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "PATH": f"{BIN.absolute()}:{env.get('PATH', '/usr/bin:/bin')}",
-        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
-        "ANSIBLE_HOME": str(root / "ansible-home"),
-        "ANSIBLE_LOCAL_TEMP": str(root / "ansible-tmp"),
-        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-        "ANSIBLE_FORKS": str(len(SCENARIOS)),
-        "ANSIBLE_PIPELINING": "1",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-    })
-    return env
+    return ansible_environment(root, home, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+                               ANSIBLE_FORKS=str(len(SCENARIOS)), ANSIBLE_PIPELINING="1")
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,10 @@ built from the local Debian image, run as the devcontainer CLI would, then a clo
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from harness import build_wheel  # molecule/, on sys.path from tests/conftest.py
 
 from azrepos.sandbox_launcher import RunningSandbox
 from tests.podman import PIP_ENV, REPO, Container, require_podman
@@ -17,10 +16,7 @@ pytestmark = pytest.mark.containers
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out),
-                    str(REPO)], check=True, capture_output=True)
-    return next(out.glob("azrepos-*.whl"))
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 @pytest.fixture

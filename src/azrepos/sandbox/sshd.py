@@ -100,11 +100,8 @@ def install_gate_script(state_dir: Path, db_path: Path) -> Path:
     if folder.parent == state_dir.resolve():
         _mkdir(folder, 0o755)
     else:
-        missing = []
-        probe = folder
-        while not probe.exists():
-            missing.append(probe)
-            probe = probe.parent
+        existing = _existing_ancestor(folder)
+        missing = [folder, *folder.parents][:len(folder.parts) - len(existing.parts)]
         for directory in reversed(missing):  # ours, and writable by nobody else
             _mkdir(directory, 0o755)
     if not is_safe_path(folder):
