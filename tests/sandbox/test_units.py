@@ -22,6 +22,7 @@ def test_pat_has_the_current_84_char_format():
         assert PAT_PATTERN.match(pat)
         assert pat[76:80] == "AZDO"
         assert pat[52:58] == "JQQJ99"
+        assert pat[72:76] == "AAAS"  # the corrected facts file: real PATs carry AAASAZDO
 
 
 def test_pat_hash_is_sha256_hex():

@@ -9,7 +9,7 @@ import string
 
 _BASE32_LOWER = string.ascii_lowercase + "234567"
 _ALNUM = string.ascii_letters + string.digits
-PAT_PATTERN = re.compile(r"^[a-z2-7]{52}JQQJ99[A-Za-z0-9][A-L][A-Za-z0-9]{12}AAAAAZDO[A-Za-z0-9]{4}$")
+PAT_PATTERN = re.compile(r"^[a-z2-7]{52}JQQJ99[A-Za-z0-9][A-L][A-Za-z0-9]{12}AAASAZDO[A-Za-z0-9]{4}$")
 
 
 def _pick(alphabet: str, count: int) -> str:
@@ -17,14 +17,15 @@ def _pick(alphabet: str, count: int) -> str:
 
 
 def generate_pat() -> str:
-    """A fresh PAT: 52 base32 chars, JQQJ99, 1 char, one of A-L, 12 chars, AAAAAZDO, 4 chars."""
+    """A fresh PAT: 52 base32 chars, JQQJ99, 1 char, one of A-L, 16 chars ending AAAS, AZDO, 4 chars."""
     pat = (
         _pick(_BASE32_LOWER, 52)
         + "JQQJ99"
         + _pick(_ALNUM, 1)
         + _pick("ABCDEFGHIJKL", 1)
         + _pick(_ALNUM, 12)
-        + "AAAAAZDO"
+        + "AAAS"  # every real PAT seen so far ends its 16-char block so
+        + "AZDO"
         + _pick(_ALNUM, 4)
     )
     assert len(pat) == 84  # format invariant, cheap to keep honest
