@@ -41,7 +41,7 @@ def legacy_pat() -> str:
 def current_pat() -> str:
     while True:
         value = (_random(ALNUM, 52) + "JQQJ99" + _random(ALNUM, 1) + secrets.choice("ABCDEFGHIJKL")
-                 + _random(ALNUM, 12) + "AAAAAZDO" + _random(ALNUM, 4))
+                 + _random(ALNUM, 12) + "AAASAZDO" + _random(ALNUM, 4))
         if token_kind(value) is not None:
             return value
 

@@ -93,7 +93,7 @@ def test_current_pat_anywhere() -> None:
 @pytest.mark.parametrize("change", [
     lambda p: p[:59] + "M" + p[60:],  # the letter after JQQJ99+1 must be A-L
     lambda p: p[:52] + "JQQJ98" + p[58:],
-    lambda p: p.replace("AAAAAZDO", "AAAAAZD0"),
+    lambda p: p[:76] + "AZD0" + p[80:],
     lambda p: p[1:],  # 83 characters
     lambda p: "x" + p,  # 85 characters
 ])
@@ -209,7 +209,7 @@ def test_format_descriptions_are_not_secrets() -> None:
 
 - Legacy Azure DevOps PAT: 52 characters of `[a-z2-7]`.
 - Current PAT: 84 characters, `AZDO` at positions 77-80 (52 chars, then `JQQJ99`, 1 char, one of `A-L`,
-  12 chars, `AAAAAZDO`, 4 chars).
+  16 chars ending `AAAS`, `AZDO`, 4 chars).
 - Entra access tokens are JWTs (`eyJ...`), typically over 1,000 characters.
 | Git over HTTPS | `https://dev.azure.com/{org}/{project}/_git/{repo}` (an optional `{user}@` before |
 """

@@ -147,7 +147,7 @@ def test_detect_secrets_blocks_staged_secrets(target: Path, hook_repo: Path, pc_
 def test_detect_secrets_passes_clean_files(target: Path, hook_repo: Path, pc_env: dict[str, str]) -> None:
     write_config(target, hook_repo, pc_env, "id: azrepos-detect-secrets")
     stage(target, pc_env, {
-        "README.md": "PAT: 52 characters of `[a-z2-7]`; new ones end in `AAAAAZDO` and 4 chars.\n",
+        "README.md": "PAT: 52 characters of `[a-z2-7]`; new ones carry `AAASAZDO` and 4 chars.\n",
         "ids.txt": "sha256 = e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n",
         "remote.txt": "https://contoso@dev.azure.com/contoso/project/_git/repo\n",
     })

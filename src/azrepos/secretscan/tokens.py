@@ -16,9 +16,9 @@ from .findings import CURRENT_PAT, JWT, LEGACY_PAT, Span
 MIN_JWT_LENGTH = 100
 MIN_JWT_SIGNATURE = 16
 
-# Current format: 52 chars, JQQJ99, 1 char, one of A-L, 12 chars, AAAAAZDO, 4 chars (84 in all).
-# The facts give no alphabet for the free characters: alphanumeric is assumed.
-_CURRENT_BODY = r"[A-Za-z0-9]{52}JQQJ99[A-Za-z0-9][A-L][A-Za-z0-9]{12}AAAAAZDO[A-Za-z0-9]{4}"
+# Current format: 52 chars, JQQJ99, 1 char, one of A-L, 16 chars (seen ending AAAS), AZDO, 4 chars
+# (84 in all). Only the stable parts are pinned; the 16-char filler varies between PATs.
+_CURRENT_BODY = r"[A-Za-z0-9]{52}JQQJ99[A-Za-z0-9][A-L][A-Za-z0-9]{16}AZDO[A-Za-z0-9]{4}"
 _CURRENT = re.compile(rf"(?<![A-Za-z0-9]){_CURRENT_BODY}(?![A-Za-z0-9])")
 _CURRENT_FULL = re.compile(_CURRENT_BODY)
 
