@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from azrepos.secretscan import scan_text
 from azrepos.secretscan.findings import CURRENT_PAT, JWT, LEGACY_PAT
+from azrepos.secretscan.tokens import token_kind
 from tests.hooks.conftest import b64url, current_pat, jwt, legacy_pat, openssh_key, pem_key
 
 FACTS = Path("/work/shared/reference/azure-devops-facts.md")
@@ -219,3 +222,42 @@ def test_format_descriptions_are_not_secrets() -> None:
 @pytest.mark.skipif(not FACTS.is_file(), reason="the shared facts file is not on this machine")
 def test_the_facts_file_itself_is_clean() -> None:
     assert kinds(FACTS.read_text()) == []
+
+
+# --- base64-encoded tokens (seed 001's http.extraheader pattern, curl -H, .npmrc) ----------------
+
+def _basic(user: str, secret: str) -> str:
+    return base64.b64encode(f"{user}:{secret}".encode()).decode()
+
+
+@pytest.mark.parametrize("make", [current_pat, legacy_pat])
+@pytest.mark.parametrize("shape", [
+    "git -c http.extraheader=\"AUTHORIZATION: Basic {b}\" clone https://dev.azure.com/o/p/_git/r",
+    "[http \"https://dev.azure.com\"]\n\textraheader = AUTHORIZATION: basic {b}",
+    "curl -H 'Authorization: Basic {b}' https://dev.azure.com/o/_apis/projects",
+    "$headers = @{{ Authorization = \"Basic {b}\" }}",
+])
+def test_basic_header_with_pat_is_found(make: Callable[[], str], shape: str) -> None:
+    secret = make()
+    text = shape.format(b=_basic("", secret))
+    found = scan_text(text)
+    assert [f.kind for f in found] == [token_kind(secret) + " (base64)"]
+    assert all(secret not in repr(f) for f in found)
+
+
+def test_npmrc_password_is_found() -> None:
+    secret = current_pat()
+    text = ("//pkgs.dev.azure.com/o/_packaging/f/npm/registry/:username=o\n"
+            f"//pkgs.dev.azure.com/o/_packaging/f/npm/registry/:_password={base64.b64encode(secret.encode()).decode()}\n")
+    assert [(f.line, f.kind) for f in scan_text(text)] == [(2, CURRENT_PAT + " (base64)")]
+
+
+@pytest.mark.parametrize("text", [
+    "Authorization: Basic " + base64.b64encode(b":yourPAT-goes-here-and-is-not-a-real-one").decode(),
+    "Authorization: Basic " + base64.b64encode(b"user:correct horse battery staple words").decode(),
+    "_password=" + base64.b64encode(b"${NPM_TOKEN} is substituted at install time").decode(),
+    "Authorization: Basic $(System.AccessToken)",
+    "Authorization: Basic " + "A" * 60,
+])
+def test_basic_header_without_token_is_clean(text: str) -> None:
+    assert scan_text(text) == []
