@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
+import string
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from azrepos.secretscan import scan_text
+from azrepos.secretscan.azure_secrets import ACCOUNT_KEY, CLIENT_SECRET, SQL_PASSWORD
 from azrepos.secretscan.findings import CURRENT_PAT, JWT, LEGACY_PAT
 from azrepos.secretscan.tokens import token_kind
 from tests.hooks.conftest import b64url, current_pat, jwt, legacy_pat, openssh_key, pem_key
@@ -260,4 +263,47 @@ def test_npmrc_password_is_found() -> None:
     "Authorization: Basic " + "A" * 60,
 ])
 def test_basic_header_without_token_is_clean(text: str) -> None:
+    assert scan_text(text) == []
+
+
+# --- Entra client secrets and connection strings -----------------------------------------------
+
+def _client_secret() -> str:
+    alphabet = string.ascii_letters + string.digits + "_~.-"
+    return (_draw(alphabet, 3) + secrets.choice(string.digits) + "Q~" + _draw(alphabet, 34))
+
+
+def _draw(alphabet: str, length: int) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def test_client_secret_is_found() -> None:
+    secret = _client_secret()
+    assert [f.kind for f in scan_text(f'"clientSecret": "{secret}",')] == [CLIENT_SECRET]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: "AccountKey=" + base64.b64encode(secrets.token_bytes(64)).decode(),
+    lambda: "SharedAccessKeyName=send;SharedAccessKey=" + base64.b64encode(secrets.token_bytes(32)).decode(),
+])
+def test_connection_string_key_is_found(make: Callable[[], str]) -> None:
+    text = "DefaultEndpointsProtocol=https;AccountName=acct;" + make() + ";EndpointSuffix=core.windows.net"
+    assert [f.kind for f in scan_text(text)] == [ACCOUNT_KEY]
+
+
+def test_sql_password_is_found() -> None:
+    password = _draw(string.ascii_letters, 14) + "1!"
+    text = f"Server=tcp:db.database.windows.net;Database=app;User ID=app;Password={password};"
+    assert [f.kind for f in scan_text(text)] == [SQL_PASSWORD]
+
+
+@pytest.mark.parametrize("text", [
+    "Server=db;Database=app;User ID=app;Password={your_password};",
+    "Server=db;Database=app;User ID=app;Password=$(SqlPassword);",
+    "Server=db;Database=app;User ID=app;Password=<password>;",
+    "password = input('Password: ')",
+    "AccountKey=" + "A" * 86 + "==",
+    "clientSecret: abc1Q~" + "x" * 34,
+])
+def test_azure_placeholders_stay_clean(text: str) -> None:
     assert scan_text(text) == []

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import allowlist
+from .azure_secrets import azure_secrets
 from .encoded import encoded_tokens
 from .findings import Finding, Span
 from .private_keys import private_keys
@@ -27,6 +28,7 @@ DETECTORS: tuple[Detector, ...] = (
     lambda text, _next: legacy_pats(text),
     url_credentials,
     lambda text, _next: encoded_tokens(text),
+    lambda text, _next: azure_secrets(text),
 )
 
 SNIFF_BYTES = 8192  # a NUL byte in the first 8 KiB means binary, as git itself decides

@@ -47,7 +47,7 @@ _NEXT = dict(pairwise(_ALPHABET))
 PLACEHOLDER_RUN = 8
 
 
-def _is_placeholder(text: str) -> bool:
+def is_placeholder(text: str) -> bool:
     """True for hand-typed fakes: a run like ``abcdefgh`` or ``aaaaaaaa`` never occurs at random."""
     run = 1
     for before, after in pairwise(text):
@@ -63,7 +63,7 @@ def _is_random_base32(text: str) -> bool:
     # (digits are rare in words), squashed words and names about +35. Cut at 0, it lets through
     # ~1 word-like run in 1,000 and misses ~1 real PAT in 20,000.
     score = sum(_ENGLISH_WEIGHT[ch] for ch in text)
-    return score < 0 and len(set(text)) >= 12 and not _is_placeholder(text)
+    return score < 0 and len(set(text)) >= 12 and not is_placeholder(text)
 
 
 def legacy_pats(text: str) -> Iterator[Span]:
@@ -78,7 +78,7 @@ def current_pats(text: str) -> Iterator[Span]:
     if "JQQJ99" not in text:  # substring tests are far cheaper than the full pattern
         return
     for match in _CURRENT.finditer(text):
-        if not _is_placeholder(match[0][:52]):
+        if not is_placeholder(match[0][:52]):
             yield Span(match.start(), match.end(), CURRENT_PAT)
 
 
@@ -108,7 +108,7 @@ def jwts(text: str) -> Iterator[Span]:
 
 def token_kind(value: str) -> str | None:
     """The kind of token ``value`` is, when all of it is one (a URL's user or password part)."""
-    if _CURRENT_FULL.fullmatch(value) and not _is_placeholder(value[:52]):
+    if _CURRENT_FULL.fullmatch(value) and not is_placeholder(value[:52]):
         return CURRENT_PAT
     if _LEGACY_FULL.fullmatch(value) and _is_random_base32(value):
         return LEGACY_PAT
