@@ -307,3 +307,25 @@ def test_sql_password_is_found() -> None:
 ])
 def test_azure_placeholders_stay_clean(text: str) -> None:
     assert scan_text(text) == []
+
+
+@pytest.mark.parametrize("shape", [
+    '<add key="ClearTextPassword" value="{p}" />',
+    'var creds = new VssBasicCredential(string.Empty, "{p}");',
+    "credentials = BasicAuthentication('', '{p}')",
+    "echo {p} | az devops login --organization https://dev.azure.com/o",
+    "$MyPat = '{p}'",
+])
+def test_legacy_pat_in_call_shapes(shape: str) -> None:
+    assert [f.kind for f in scan_text(shape.format(p=legacy_pat()))] == [LEGACY_PAT]
+
+
+@pytest.mark.parametrize("shape", [
+    '<add key="ClearTextPassword" value="%NUGET_PAT%" />',
+    'new VssBasicCredential(string.Empty, "{w}");',
+    "echo {w} | az devops login",
+])
+def test_call_shapes_with_words_stay_clean(shape: str) -> None:
+    word = "pneumonoultramicroscopicsilicovolcanoconiosisandmore"  # 52 letters
+    assert len(word) == 52
+    assert scan_text(shape.format(w=word)) == []

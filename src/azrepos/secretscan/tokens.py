@@ -27,7 +27,12 @@ _CURRENT_FULL = re.compile(_CURRENT_BODY)
 _KEY = r"(?i:pat|token|pass|pwd|secret|credential|auth|key)[\w.-]{0,40}"
 _ASSIGNMENT = rf"{_KEY}[\"'\]]?[ \t]{{0,8}}(?::=|=>|[:=>])[ \t]{{0,8}}[\"'`]?"
 _OPTION = r"(?:^|\s)(?:(?i:-p|--pat|--token|--password)(?:[ \t]{1,8}|=)|-u[ \t]{1,8}[^\s:\"']{0,100}:)[\"']?"
-_LEGACY = re.compile(rf"(?:{_ASSIGNMENT}|{_OPTION})(?P<secret>[a-z2-7]{{52}})(?![A-Za-z0-9])")
+# Call shapes that take a PAT: NuGet's ClearTextPassword, VssBasicCredential, msrest's
+# BasicAuthentication, and `echo PAT | az devops login` (checked by the look-ahead).
+_CALL = (r"(?i:ClearTextPassword\"[ \t]{1,8}value=\"|(?:VssBasicCredential|BasicAuthentication)"
+         r"[ \t]*\([^,()]{0,40},[ \t]*[\"']"
+         r"|echo[ \t]{1,8}[\"']?(?=[a-z2-7]{52}[\"']?[ \t]*\|[ \t]*az[ \t]+devops))")
+_LEGACY = re.compile(rf"(?:{_ASSIGNMENT}|{_OPTION}|{_CALL})(?P<secret>[a-z2-7]{{52}})(?![A-Za-z0-9])")
 _LEGACY_FULL = re.compile(r"[a-z2-7]{52}")
 _BASE32_RUN = re.compile(r"(?<![a-z2-7])[a-z2-7]{52}")
 
