@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import subprocess
 from pathlib import Path
 
@@ -98,3 +99,18 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     with pytest.raises(UsageError):
         check_remotes()
+
+
+def test_extraheader_with_basic_pat_is_reported(repo: Path) -> None:
+    secret = current_pat()
+    header = "AUTHORIZATION: Basic " + base64.b64encode(f":{secret}".encode()).decode()
+    git("config", "http.https://dev.azure.com.extraheader", header, cwd=repo)
+    found = check_remotes(fix=True)
+    assert [(f.key, f.scope, f.kind, f.fixed) for f in found] == [
+        ("extraheader", "local", "Azure DevOps PAT (84-char) (base64)", False)]
+    assert secret not in repr(found)
+
+
+def test_extraheader_with_variable_is_clean(repo: Path) -> None:
+    git("config", "http.extraheader", "AUTHORIZATION: bearer $(System.AccessToken)", cwd=repo)
+    assert check_remotes() == []

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from ..errors import AzreposError, UsageError
+from .scanner import scan_text
 from .url_credentials import clean_url, credential_kind, split_url
 
 _REMOTE_KEYS = r"^remote\..*\.(url|pushurl)$"
+_HEADER_KEYS = r"^http\.(.*\.)?extraheader$"  # seed 001: "Authorization: Basic <base64>"
 FIXABLE_SCOPE = "local"  # what `git remote set-url` writes; other scopes are left to the user
 
 
@@ -72,6 +74,19 @@ def _entries(cwd: str | None) -> list[_Entry]:
     return entries
 
 
+def _header_findings(cwd: str | None) -> list[RemoteFinding]:
+    """Tokens in http.extraheader values (plain or base64 in a Basic header); never fixed."""
+    out = _git(["config", "-z", "--show-scope", "--get-regexp", _HEADER_KEYS], cwd, ok=(0, 1))
+    fields = out.split("\0")
+    findings = []
+    for scope, record in zip(fields[0::2], fields[1::2], strict=False):
+        name, _, value = record.partition("\n")
+        section = _clean(name.partition(".")[2].rpartition(".")[0]) or "*"
+        findings.extend(RemoteFinding(f"http.{section}", "extraheader", scope, finding.kind)
+                        for finding in scan_text(value))
+    return findings
+
+
 def _kind(value: str) -> str | None:
     parts = split_url(value)
     return credential_kind(parts.userinfo) if parts and parts.userinfo else None
@@ -110,4 +125,4 @@ def check_remotes(*, fix: bool = False, cwd: str | None = None) -> list[RemoteFi
             _rewrite(remote, key, values, cwd)
             fixed = True
         findings.extend(RemoteFinding(remote, key, scope, kind, fixed) for kind in kinds)
-    return findings
+    return findings + _header_findings(cwd)
