@@ -11,8 +11,11 @@ only two tests use it: the way another repository would first try these hooks.
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 import shutil
+import string
 import subprocess
 import sys
 import time
@@ -121,6 +124,14 @@ def test_hook_venv_is_built_once(first_build: float, target: Path, hook_repo: Pa
 
 def test_detect_secrets_blocks_staged_secrets(target: Path, hook_repo: Path, pc_env: dict[str, str]) -> None:
     legacy, current, key = legacy_pat(), current_pat(), openssh_key()
+    nuget, basic_pat = legacy_pat(), current_pat()
+    basic = base64.b64encode(f":{basic_pat}".encode()).decode()
+    client = "".join(secrets.choice(string.ascii_letters) for _ in range(3)) + "7Q~"
+    client += secrets.token_urlsafe(34)[:34]
+    sql = secrets.token_urlsafe(12).replace("-", "x").replace("_", "y")
+    header = f"\textraheader = AUTHORIZATION: Basic {basic}"
+    nuget_line = f'<add key="ClearTextPassword" value="{nuget}" />'
+    db_line = f' "Db": "Server=db;User ID=a;Password={sql};"'
     clone = f"  - run: git clone https://{current}@dev.azure.com/contoso/p/_git/r"
     files = stage(target, pc_env, {
         "config/creds.env": f"# build settings\nAZURE_DEVOPS_EXT_PAT={legacy}\n",
@@ -130,6 +141,11 @@ def test_detect_secrets_blocks_staged_secrets(target: Path, hook_repo: Path, pc_
                     "org id 499b84ac-1321-427f-aa17-267ca6975798\n",
         "allowed.py": f"FAKE = '{current}'  # azrepos: allow-secret\n",
         "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00" + current.encode(),
+        "gitconfig": f"[http]\n{header}\n",
+        "NuGet.Config": f"<packageSourceCredentials><f>\n{nuget_line}\n",
+        "appsettings.json": f'{{"ClientSecret": "{client}",\n{db_line}\n}}\n',
+        "pipeline.yml": "env:\n  AUTH: 'Authorization: Basic $(System.AccessToken)'\n"
+                        "  PAT: ${{ secrets.PAT }}\n",
     })
     code, output = pre_commit("try-repo", str(hook_repo), "azrepos-detect-secrets", "--files", *files,
                               cwd=target, env=pc_env)
@@ -138,9 +154,13 @@ def test_detect_secrets_blocks_staged_secrets(target: Path, hook_repo: Path, pc_
     assert f"deploy.yml:2:{clone.index(current) + 1}: Azure DevOps PAT (84-char)" in output
     assert "keys/id_ed25519:1:1: private key (OpenSSH)" in output
     assert "fix: " in output and "azrepos: allow-secret" in output
-    for clean in ("notes.md", "allowed.py", "logo.png"):
+    assert f"gitconfig:2:{header.index(basic) + 1}: Azure DevOps PAT (84-char) (base64)" in output
+    assert f"NuGet.Config:2:{nuget_line.index(nuget) + 1}: Azure DevOps PAT (legacy 52-char)" in output
+    assert "appsettings.json:1:19: Entra app client secret" in output  # after '{"ClientSecret": "'
+    assert f"appsettings.json:2:{db_line.index(sql) + 1}: connection string password" in output
+    for clean in ("notes.md", "allowed.py", "logo.png", "pipeline.yml"):
         assert f"{clean}:" not in output
-    for secret in (legacy, current, *key.splitlines()[1:-1]):
+    for secret in (legacy, current, nuget, basic_pat, basic, client, sql, *key.splitlines()[1:-1]):
         assert not leaked_pieces(secret, output)
 
 
