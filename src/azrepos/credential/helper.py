@@ -19,7 +19,7 @@ from ..secretstore.base import SecretStore
 from ..secretstore.file_store import FileStore
 from ..urls import Organization
 from . import protocol
-from .fast import answer_pat, answer_token, looks_like_jwt, say
+from .answers import answer_pat, answer_token, looks_like_jwt, say
 from .organization import organization_for
 
 
