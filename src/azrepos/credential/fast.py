@@ -14,37 +14,10 @@ from io import TextIOBase
 from .. import state_files
 from ..auth.cached_tokens import find_valid
 from . import protocol
+from .answers import answer_pat, answer_token, looks_like_jwt, org_name, say
 from .org_match import match_known, request_url
 
 OPERATIONS = ("get", "store", "erase")
-
-
-def say(message: str) -> None:
-    print(f"git-credential-azrepos: {message}", file=sys.stderr, flush=True)
-
-
-def answer_token(attrs: protocol.Attributes, org_name: str, token: str, expires: int
-                 ) -> list[tuple[str, str]]:
-    if "authtype" in attrs.capabilities:  # git >= 2.46 understands a bearer credential
-        pairs = [("capability[]", "authtype"), ("authtype", "Bearer"), ("credential", token)]
-    else:  # Azure DevOps also takes the token as a Basic password
-        pairs = [("username", attrs.get("username") or org_name), ("password", token)]
-    return [*pairs, ("password_expiry_utc", str(expires))]
-
-
-def answer_pat(attrs: protocol.Attributes, org_name: str, pat: str) -> list[tuple[str, str]]:
-    return [("username", attrs.get("username") or org_name), ("password", pat)]
-
-
-def looks_like_jwt(value: str) -> bool:
-    return value.startswith("eyJ") and value.count(".") == 2
-
-
-def _org_name(org_url: str) -> str:
-    host_and_path = org_url.split("://", 1)[-1]
-    if host_and_path.endswith(".visualstudio.com"):
-        return host_and_path.split(".", 1)[0]
-    return host_and_path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> bool:
@@ -69,16 +42,17 @@ def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> boo
                 cache, client_id=str(account.get("client_id")), tenant=str(account.get("tenant")),
                 home_account_id=str(account.get("home_account_id") or ""), now=time.time())
             if found:
-                protocol.write(stdout, answer_token(attrs, _org_name(org), *found))
+                protocol.write(stdout, answer_token(attrs, org_name(org), *found))
                 return True
             return False  # expired: the full helper refreshes it
         pat = secrets.get(f"pat:{org}")
         if isinstance(pat, str) and pat:
-            protocol.write(stdout, answer_pat(attrs, _org_name(org), pat))
+            protocol.write(stdout, answer_pat(attrs, org_name(org), pat))
             return True
         return False
-    password = attrs.get("password")
-    # git calls store after every success: make the common case (our own answer) cost nothing.
+    password = attrs.get("password") or attrs.get("credential")
+    # git calls store after every success: make the common case (our own answer, a password on
+    # git 2.39 or authtype=Bearer + credential on git >= 2.46) cost nothing.
     return operation == "store" and bool(password) and (
         looks_like_jwt(password) or secrets.get(f"pat:{org}") == password)
 
@@ -90,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if operation not in OPERATIONS:
         return 0  # unknown operations are ignored silently, as git asks
     try:
-        attrs = protocol.read(sys.stdin)
+        attrs = protocol.read(getattr(sys.stdin, "buffer", sys.stdin))  # bytes from git
     except protocol.ProtocolError as exc:
         say(str(exc))
         return 1

@@ -19,7 +19,7 @@ from ..secretstore.base import SecretStore
 from ..secretstore.file_store import FileStore
 from ..urls import Organization
 from . import protocol
-from .fast import answer_pat, answer_token, looks_like_jwt, say
+from .answers import answer_pat, answer_token, looks_like_jwt, say
 from .organization import organization_for
 
 
@@ -67,8 +67,21 @@ def can_prompt() -> bool:
         return False
 
 
+def _git_ca_info(url: str) -> str | None:
+    """git's own CA for ``url`` (``http.<url>.sslCAInfo`` as configure-git writes it), as GCM does."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "config", "--get-urlmatch", "http.sslCAInfo", url],
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
 def _ca_bundle(org: Organization) -> str | None:
-    return resolve("ca_bundle", url=org.url)
+    return (resolve("ca_bundle", url=org.url) or os.environ.get("GIT_SSL_CAINFO")
+            or _git_ca_info(org.url))
 
 
 def entra_token(org: Organization) -> tuple[Secret, int] | None:

@@ -5,7 +5,7 @@ Light on purpose (no typing, no collections import): it runs on every git fetch.
 
 from __future__ import annotations
 
-from io import TextIOBase
+from io import BufferedIOBase, TextIOBase
 
 
 class ProtocolError(ValueError):
@@ -30,17 +30,27 @@ class Attributes:
         return set(self.values("capability"))
 
 
-def read(stream: TextIOBase) -> Attributes:
+def _decode(raw: bytes | str) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:  # never echo the line: a secret may be in it
+        raise ProtocolError("a line is not valid UTF-8; git sends UTF-8 attributes") from None
+
+
+def read(stream: TextIOBase | BufferedIOBase) -> Attributes:
+    """Attributes from ``stream`` (bytes, as git writes them, or text); CRLF lines are taken."""
     attrs = Attributes()
     for raw in stream:
-        line = raw.rstrip("\n")
+        line = _decode(raw).rstrip("\n").rstrip("\r")
         if line == "":
             break
         if "\0" in line:
             raise ProtocolError("a value holds a NUL byte")
         key, sep, value = line.partition("=")
         if not sep:
-            raise ProtocolError(f"a line has no '=': {key[:40]!r}")
+            raise ProtocolError("a line has no '=' (each line must be key=value)")
         if key.endswith("[]"):
             name = key[:-2]
             if value == "":  # an empty value clears the list, as git does

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import state_files
@@ -44,22 +48,36 @@ class FileStore:
         ensure_private_dir(self.path.parent)
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n", mode=0o600)
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Holds an exclusive lock file around read-modify-write, so parallel writers (git
+        fetching several organizations at once) do not lose each other's entries."""
+        ensure_private_dir(self.path.parent)
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
     def get(self, key: str) -> Secret | None:
         value = self._load().get(key)
         return Secret(value) if value else None
 
     def set(self, key: str, secret: Secret) -> None:
-        data = self._load()
-        data[key] = secret.reveal()
-        self._save(data)
+        with self._locked():
+            data = self._load()
+            data[key] = secret.reveal()
+            self._save(data)
 
     def delete(self, key: str) -> bool:
-        data = self._load()
-        if key not in data:
-            return False
-        del data[key]
-        self._save(data)
-        return True
+        with self._locked():
+            data = self._load()
+            if key not in data:
+                return False
+            del data[key]
+            self._save(data)
+            return True
 
     def names(self) -> list[str]:
         return sorted(self._load())

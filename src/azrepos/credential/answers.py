@@ -1,0 +1,35 @@
+"""What the helper prints to git, shared by the fast path and the full helper (light: hot path)."""
+
+from __future__ import annotations
+
+import sys
+
+from . import protocol
+
+
+def say(message: str) -> None:
+    print(f"git-credential-azrepos: {message}", file=sys.stderr, flush=True)
+
+
+def answer_token(attrs: protocol.Attributes, org_name: str, token: str, expires: int
+                 ) -> list[tuple[str, str]]:
+    if "authtype" in attrs.capabilities:  # git >= 2.46 understands a bearer credential
+        pairs = [("capability[]", "authtype"), ("authtype", "Bearer"), ("credential", token)]
+    else:  # Azure DevOps also takes the token as a Basic password
+        pairs = [("username", attrs.get("username") or org_name), ("password", token)]
+    return [*pairs, ("password_expiry_utc", str(expires))]
+
+
+def answer_pat(attrs: protocol.Attributes, org_name: str, pat: str) -> list[tuple[str, str]]:
+    return [("username", attrs.get("username") or org_name), ("password", pat)]
+
+
+def looks_like_jwt(value: str) -> bool:
+    return value.startswith("eyJ") and value.count(".") == 2
+
+
+def org_name(org_url: str) -> str:
+    host_and_path = org_url.split("://", 1)[-1]
+    if host_and_path.endswith(".visualstudio.com"):
+        return host_and_path.split(".", 1)[0]
+    return host_and_path.rstrip("/").rsplit("/", 1)[-1]
