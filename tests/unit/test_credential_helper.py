@@ -151,3 +151,27 @@ def test_fuzz_helper_never_crashes_nor_leaks(home: Path, monkeypatch: pytest.Mon
         assert key in {"username", "password", "quit", "capability[]", "authtype", "credential",
                        "password_expiry_utc"}
         assert "\n" not in value and "\0" not in value
+
+
+def test_erase_without_a_password_removes_the_matching_pat(home: Path) -> None:
+    store_pat(ORG, PAT)
+    store_pat("https://dev.azure.com/fabrikam", "f" * 52)
+    assert helper(home, "erase", stdin=request()).returncode == 0
+    assert parse(helper(home, "get", stdin=request()).stdout) == {"quit": "true"}
+    other = helper(home, "get", stdin=request(path="fabrikam/x/_git/y")).stdout
+    assert parse(other)["password"] == "f" * 52
+
+
+def test_erase_with_another_password_keeps_the_pat(home: Path) -> None:
+    store_pat(ORG, PAT)
+    assert helper(home, "erase", stdin=request(password="q" * 52)).returncode == 0
+    assert helper(home, "erase", stdin=request(credential="q" * 52)).returncode == 0
+    assert parse(helper(home, "get", stdin=request()).stdout)["password"] == PAT
+
+
+def test_erase_of_a_host_removes_all_its_orgs(home: Path) -> None:
+    store_pat(ORG, PAT)
+    store_pat("https://dev.azure.com/fabrikam", "f" * 52)
+    assert helper(home, "erase", stdin=request(path="")).returncode == 0
+    secrets = (home / ".config" / "azrepos" / "secrets.json").read_text()
+    assert "pat:" not in secrets

@@ -16,10 +16,11 @@ from .credentials import PatCredential
 log = logging.getLogger(__name__)
 
 PAT_ENV = "AZURE_DEVOPS_EXT_PAT"
+PAT_PREFIX = "pat:"  # secret-store key prefix of a PAT, before the organization URL
 
 
 def store_key(org: Organization) -> str:
-    return f"pat:{org.credential_key}"
+    return f"{PAT_PREFIX}{org.credential_key}"
 
 
 def read_pat(stream: TextIO) -> Secret:

@@ -11,7 +11,7 @@ import os
 from io import TextIOBase
 
 from ..auth import accounts
-from ..auth.pat_sources import store_key
+from ..auth.pat_sources import PAT_PREFIX, store_key
 from ..config.settings import resolve
 from ..errors import AzreposError
 from ..redaction import Secret
@@ -20,6 +20,7 @@ from ..secretstore.file_store import FileStore
 from ..urls import Organization
 from . import protocol
 from .answers import answer_pat, answer_token, looks_like_jwt, say
+from .org_match import request_url
 from .organization import organization_for
 
 
@@ -125,8 +126,32 @@ def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: 
         protocol.write(stdout, [("quit", "true")])
 
 
+def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
+    """Remove every stored PAT whose organization matches the request, as git's docs ask: the
+    org URL and the request URL prefix one another (a host alone matches all its orgs); a
+    password (``credential`` on git >= 2.46) only narrows the match."""
+    url = request_url(attrs.single)
+    if url is None:
+        return
+    password = attrs.get("password") or attrs.get("credential")
+    for store in stores.candidates():
+        for key in store.names():
+            if not key.startswith(PAT_PREFIX):
+                continue
+            org_url = key[len(PAT_PREFIX):].rstrip("/").lower()
+            if not (url == org_url or url.startswith(org_url + "/")
+                    or org_url.startswith(url + "/")):
+                continue
+            secret = store.get(key)
+            if secret is not None and (not password or secret.reveal() == password):
+                store.delete(key)
+
+
 def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> None:
     stores = Stores()
+    if operation == "erase":
+        _erase_pats(attrs, stores)
+        return
     org = organization_for(attrs, stores.org_urls())
     if org is None:
         return
@@ -137,10 +162,8 @@ def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> No
     if not password or looks_like_jwt(password):
         return  # tokens are ours and live in the token cache
     found = stores.find(store_key(org))
-    if operation == "store" and (found is None or found[1].reveal() != password):
+    if found is None or found[1].reveal() != password:
         stores.candidates()[0].set(store_key(org), Secret(password))
-    elif operation == "erase" and found is not None and found[1].reveal() == password:
-        found[0].delete(store_key(org))
 
 
 def run(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> int:
