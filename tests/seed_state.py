@@ -8,6 +8,8 @@ import json
 import time
 from pathlib import Path
 
+from msal.token_cache import TokenCache
+
 from azrepos.auth.accounts import Account, save
 from azrepos.auth.cached_tokens import AZURE_DEVOPS_SCOPE
 from azrepos.auth.token_cache import plain_cache_path
@@ -25,10 +27,11 @@ def cache_token(org_url: str, token: str, *, lifetime: int = 3600) -> int:
     expires = int(time.time()) + lifetime
     path: Path = plain_cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"AccessToken": {"k": {
-        "credential_type": "AccessToken", "secret": token, "home_account_id": "uid.t",
-        "environment": "login.microsoftonline.com", "client_id": "c",
-        "target": AZURE_DEVOPS_SCOPE, "realm": "t", "expires_on": str(expires),
-        "cached_at": str(expires - lifetime)}}}))
+    entry = {"credential_type": "AccessToken", "secret": token, "home_account_id": "uid.t",
+             "environment": "login.microsoftonline.com", "client_id": "c",
+             "target": AZURE_DEVOPS_SCOPE, "realm": "t", "expires_on": str(expires),
+             "cached_at": str(expires - lifetime)}
+    key = TokenCache().key_makers[TokenCache.CredentialType.ACCESS_TOKEN](**entry)  # MSAL's key
+    path.write_text(json.dumps({"AccessToken": {key: entry}}))
     path.chmod(0o600)
     return expires

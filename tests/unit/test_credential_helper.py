@@ -175,3 +175,20 @@ def test_erase_of_a_host_removes_all_its_orgs(home: Path) -> None:
     assert helper(home, "erase", stdin=request(path="")).returncode == 0
     secrets = (home / ".config" / "azrepos" / "secrets.json").read_text()
     assert "pat:" not in secrets
+
+
+@pytest.mark.parametrize("refusal", [{"password": TOKEN},
+                                     {"authtype": "Bearer", "credential": TOKEN}])
+def test_erase_of_a_refused_token_stops_it_being_served(home: Path,
+                                                        refusal: dict[str, str]) -> None:
+    cache_token(ORG, TOKEN)
+    assert helper(home, "erase", stdin=request(**refusal)).returncode == 0
+    done = helper(home, "get", stdin=request())
+    assert TOKEN not in done.stdout and "Traceback" not in done.stderr
+
+
+def test_erase_of_another_token_keeps_the_cached_one(home: Path) -> None:
+    cache_token(ORG, TOKEN)
+    other = "eyJhbGciOiJSUzI1NiJ9." + "o" * 200 + ".s"
+    assert helper(home, "erase", stdin=request(password=other)).returncode == 0
+    assert parse(helper(home, "get", stdin=request()).stdout)["password"] == TOKEN

@@ -59,3 +59,14 @@ def cached_access_token(account: Account, now: float | None = None) -> tuple[str
     return find_valid(cache, client_id=account.client_id, tenant=account.tenant,
                       home_account_id=account.home_account_id,
                       now=time.time() if now is None else now)
+
+
+def forget_access_token(token: str) -> int:
+    """Drop every cached access token equal to ``token`` (the server refused it). Refresh tokens
+    stay, so the next ``get`` refreshes silently instead of replaying the refused token."""
+    cache, _ = open_cache()
+    refused = [entry for entry in cache.search(cache.CredentialType.ACCESS_TOKEN)
+               if entry.get("secret") == token]
+    for entry in refused:
+        cache.remove_at(entry)  # PersistedTokenCache locks, reloads and saves around this
+    return len(refused)

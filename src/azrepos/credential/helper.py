@@ -150,6 +150,11 @@ def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
 def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> None:
     stores = Stores()
     if operation == "erase":
+        refused = attrs.get("password") or attrs.get("credential")
+        if refused and looks_like_jwt(refused):
+            from ..auth.token_cache import forget_access_token
+
+            forget_access_token(refused)  # git got a 401 with it: refresh next time
         _erase_pats(attrs, stores)
         return
     org = organization_for(attrs, stores.org_urls())
