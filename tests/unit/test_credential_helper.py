@@ -192,3 +192,26 @@ def test_erase_of_another_token_keeps_the_cached_one(home: Path) -> None:
     other = "eyJhbGciOiJSUzI1NiJ9." + "o" * 200 + ".s"
     assert helper(home, "erase", stdin=request(password=other)).returncode == 0
     assert parse(helper(home, "get", stdin=request()).stdout)["password"] == TOKEN
+
+
+def test_get_returns_the_stored_username_and_expiry(home: Path) -> None:
+    stored = request(username="alice", password=PAT, password_expiry_utc="4102444800")
+    assert helper(home, "store", stdin=stored).returncode == 0
+    assert parse(helper(home, "get", stdin=request()).stdout) == {
+        "username": "alice", "password": PAT, "password_expiry_utc": "4102444800"}
+
+
+def test_store_overwrites_pat_username_and_expiry(home: Path) -> None:
+    first = request(username="alice", password=PAT, password_expiry_utc="4102444800")
+    assert helper(home, "store", stdin=first).returncode == 0
+    assert helper(home, "store", stdin=request(username="bob", password="n" * 52)).returncode == 0
+    assert parse(helper(home, "get", stdin=request()).stdout) == {
+        "username": "bob", "password": "n" * 52}
+
+
+def test_erase_with_another_username_keeps_the_pat(home: Path) -> None:
+    assert helper(home, "store", stdin=request(username="alice", password=PAT)).returncode == 0
+    assert helper(home, "erase", stdin=request(username="bob")).returncode == 0
+    assert parse(helper(home, "get", stdin=request()).stdout)["password"] == PAT
+    assert helper(home, "erase", stdin=request(username="alice")).returncode == 0
+    assert parse(helper(home, "get", stdin=request()).stdout) == {"quit": "true"}

@@ -20,8 +20,14 @@ def answer_token(attrs: protocol.Attributes, org_name: str, token: str, expires:
     return [*pairs, ("password_expiry_utc", str(expires))]
 
 
-def answer_pat(attrs: protocol.Attributes, org_name: str, pat: str) -> list[tuple[str, str]]:
-    return [("username", attrs.get("username") or org_name), ("password", pat)]
+def answer_pat(attrs: protocol.Attributes, org_name: str, pat: str,
+               stored: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The PAT with the user name git stored with it (else the org name) and its expiry."""
+    stored = stored or {}
+    pairs = [("username", attrs.get("username") or stored.get("username") or org_name),
+             ("password", pat)]
+    expiry = stored.get("password_expiry_utc")
+    return [*pairs, ("password_expiry_utc", expiry)] if expiry else pairs
 
 
 def looks_like_jwt(value: str) -> bool:

@@ -16,6 +16,7 @@ from ..auth.cached_tokens import find_valid
 from . import protocol
 from .answers import answer_pat, answer_token, looks_like_jwt, org_name, say
 from .org_match import match_known, request_url
+from .pat_details import details_for, load_all, sent_details
 
 OPERATIONS = ("get", "store", "erase")
 
@@ -47,14 +48,16 @@ def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> boo
             return False  # expired: the full helper refreshes it
         pat = secrets.get(f"pat:{org}")
         if isinstance(pat, str) and pat:
-            protocol.write(stdout, answer_pat(attrs, org_name(org), pat))
+            stored = details_for(load_all(), org)
+            protocol.write(stdout, answer_pat(attrs, org_name(org), pat, stored))
             return True
         return False
     password = attrs.get("password") or attrs.get("credential")
     # git calls store after every success: make the common case (our own answer, a password on
     # git 2.39 or authtype=Bearer + credential on git >= 2.46) cost nothing.
     return operation == "store" and bool(password) and (
-        looks_like_jwt(password) or secrets.get(f"pat:{org}") == password)
+        looks_like_jwt(password) or (secrets.get(f"pat:{org}") == password
+                                     and details_for(load_all(), org) == sent_details(attrs)))
 
 
 

@@ -18,7 +18,7 @@ from ..redaction import Secret
 from ..secretstore.base import SecretStore
 from ..secretstore.file_store import FileStore
 from ..urls import Organization
-from . import protocol
+from . import pat_details, protocol
 from .answers import answer_pat, answer_token, looks_like_jwt, say
 from .org_match import request_url
 from .organization import organization_for
@@ -117,7 +117,8 @@ def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: 
     if token is None:
         found = stores.find(store_key(org))
         if found is not None:
-            protocol.write(stdout, answer_pat(attrs, org.name, found[1].reveal()))
+            stored = pat_details.details_for(pat_details.load_all(), org.url)
+            protocol.write(stdout, answer_pat(attrs, org.name, found[1].reveal(), stored))
             return
         token = device_code_sign_in(org) if can_prompt() else None
     if token is not None:
@@ -134,6 +135,8 @@ def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
     if url is None:
         return
     password = attrs.get("password") or attrs.get("credential")
+    username = attrs.get("username")
+    all_details = pat_details.load_all()
     for store in stores.candidates():
         for key in store.names():
             if not key.startswith(PAT_PREFIX):
@@ -142,9 +145,13 @@ def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
             if not (url == org_url or url.startswith(org_url + "/")
                     or org_url.startswith(url + "/")):
                 continue
+            stored_user = pat_details.details_for(all_details, org_url).get("username")
+            if username and stored_user and username != stored_user:
+                continue  # a user name narrows the match, like a password
             secret = store.get(key)
             if secret is not None and (not password or secret.reveal() == password):
                 store.delete(key)
+                pat_details.forget(org_url)
 
 
 def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> None:
@@ -167,8 +174,11 @@ def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> No
     if not password or looks_like_jwt(password):
         return  # tokens are ours and live in the token cache
     found = stores.find(store_key(org))
+    details = pat_details.sent_details(attrs)
     if found is None or found[1].reveal() != password:
         stores.candidates()[0].set(store_key(org), Secret(password))
+    if pat_details.details_for(pat_details.load_all(), org.url) != details:
+        pat_details.save(org.url, details)  # a store replaces: what git did not send goes
 
 
 def run(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> int:
