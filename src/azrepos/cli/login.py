@@ -11,6 +11,7 @@ from ..auth.credentials import BearerCredential, PatCredential
 from ..auth.pat_sources import read_pat, store_key
 from ..auth.tenant import authority_from_tenant, discover
 from ..auth.token_cache import cached_access_token
+from ..credential import pat_details
 from ..errors import UsageError
 from ..rest.models import format_time
 from .context import OrgContext, ca_bundle, client_for
@@ -66,6 +67,7 @@ def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
     if args.verify:  # check first, so a bad PAT never gets stored
         who = f" for {client_for(ctx.org, credential).connection_data().user.display_name}"
     ctx.store.set(store_key(ctx.org), credential.pat)
+    pat_details.forget(ctx.org.url)  # the old PAT's user name and expiry are not this one's
     emit(args.json, {"changed": True, "org_url": ctx.org.url, "store": ctx.store.name,
                      "method": "pat"},
          f"PAT{who} stored in {ctx.store.location} for {ctx.org.url}")
@@ -123,6 +125,7 @@ def run_login(args: argparse.Namespace) -> int:
 def run_logout(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     removed = ctx.store.delete(store_key(ctx.org))
+    pat_details.forget(ctx.org.url)
     account = accounts.remove(ctx.org.url)
     if account is not None:
         from ..auth.entra import sign_out
