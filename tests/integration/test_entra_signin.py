@@ -175,3 +175,20 @@ def test_second_user_helper_isolation(tmp_path, sandbox: RunningSandbox) -> None
     who = [json.loads(u.azrepos("whoami", "--org", sandbox.org_url, "--json", check=True).stdout)
            for u in (one, two)]
     assert [w["display_name"] for w in who] == ["Dev One", "Dev Two"]
+
+
+def test_refused_token_is_dropped_and_the_next_clone_refreshes(user: User) -> None:
+    signed_in(user)
+    cache_file = user.home / ".config" / "azrepos" / "msal_token_cache.json"
+    cache = json.loads(cache_file.read_text())
+    for entry in cache["AccessToken"].values():  # a bad signature: the server refuses it
+        entry["secret"] = entry["secret"].rsplit(".", 1)[0] + ".c2lnbmF0dXJl"
+    cache_file.write_text(json.dumps(cache))
+    url = user.sandbox.info["https_clone_url"]
+    first = user.git("clone", url, str(user.home / "first"))
+    assert first.returncode != 0  # git got a 401 and sent erase with the refused token
+    user.sandbox.admin("DELETE", "/_sandbox/requests")
+    second = user.git("clone", url, str(user.home / "second"))
+    assert second.returncode == 0, second.stderr
+    log = user.sandbox.admin("GET", "/_sandbox/requests")["value"]
+    assert any(entry["path"].endswith("/oauth2/v2.0/token") for entry in log)
