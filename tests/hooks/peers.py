@@ -89,7 +89,7 @@ SCANNERS: dict[str, Callable[[Corpus], Run]] = {
 }
 
 
-def _echoed(secret: str, output: str) -> bool:
+def echoed(secret: str, output: str) -> bool:
     forms = [secret]
     if len(secret) in (52, 84):
         forms.append(basic(secret))
@@ -99,13 +99,13 @@ def _echoed(secret: str, output: str) -> bool:
 
 def score(name: str, corpus: Corpus, run: Run) -> Score:
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    caught = echoed = 0
+    caught = echoes = 0
     for leak in corpus.leaks:
         hit = leak.path in run.found
         caught += hit
         per_kind[leak.kind][0] += hit
         per_kind[leak.kind][1] += 1
-        echoed += _echoed(leak.secret, run.output)
+        echoes += echoed(leak.secret, run.output)
     false_positives = sorted(p for p in corpus.clean if p in run.found)
     return Score(name, caught, len(corpus.leaks), {k: (v[0], v[1]) for k, v in per_kind.items()},
-                 false_positives, echoed, run.seconds / len(corpus.files))
+                 false_positives, echoes, run.seconds / len(corpus.files))

@@ -5,10 +5,15 @@ No timing here (benchmarks/secret_scan.py times it): recall, false-positive file
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from .corpus import generate
-from .peers import run_azrepos, run_detect_secrets, score
+from .peers import echoed, run_azrepos, run_detect_secrets, score
 
 MIN_RECALL = 0.95
 
@@ -47,3 +52,16 @@ def test_recall_is_ahead_of_detect_secrets_on_the_same_corpus(corpus, ours):
     assert peer.caught > 0  # the peer really ran and found something
     assert ours.caught >= peer.caught
     assert len(ours.false_positive_files) <= len(peer.false_positive_files)
+
+
+@pytest.mark.parametrize(("args", "env"), [
+    (["azrepos", "-vv", "detect-secrets"], {}),
+    (["azrepos-detect-secrets"], {"AZREPOS_LOG_LEVEL": "DEBUG"}),
+], ids=["cli-debug", "hook-debug-env"])
+def test_debug_logging_never_echoes_a_corpus_secret(corpus, args, env):
+    bindir = Path(sys.executable).parent
+    done = subprocess.run([str(bindir / args[0]), *args[1:], *corpus.files], cwd=corpus.root,
+                          capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    assert done.returncode == 1, done.stderr
+    output = done.stdout + done.stderr
+    assert all(not echoed(leak.secret, output) for leak in corpus.leaks)
