@@ -15,6 +15,7 @@ import pytest
 from azrepos.secretscan import scan_text
 from azrepos.secretscan.azure_secrets import ACCOUNT_KEY, CLIENT_SECRET, SQL_PASSWORD
 from azrepos.secretscan.findings import CURRENT_PAT, JWT, LEGACY_PAT
+from azrepos.secretscan.private_keys import PPK
 from azrepos.secretscan.tokens import token_kind
 from tests.hooks.conftest import b64url, current_pat, jwt, legacy_pat, openssh_key, pem_key
 
@@ -329,3 +330,25 @@ def test_call_shapes_with_words_stay_clean(shape: str) -> None:
     word = "pneumonoultramicroscopicsilicovolcanoconiosisandmore"  # 52 letters
     assert len(word) == 52
     assert scan_text(shape.format(w=word)) == []
+
+
+def _ppk(version: int, private: str) -> str:
+    public = "\n".join(base64.b64encode(secrets.token_bytes(48)).decode() for _ in range(2))
+    return (f"PuTTY-User-Key-File-{version}: ssh-rsa\nEncryption: none\nComment: k\nPublic-Lines: 2\n"
+            f"{public}\nPrivate-Lines: 1\n{private}\nPrivate-MAC: {secrets.token_hex(32)}\n")
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_putty_ppk_private_part_is_found(version: int) -> None:
+    private = base64.b64encode(secrets.token_bytes(48)).decode()
+    findings = scan_text(_ppk(version, private), "key.ppk")
+    assert [(f.line, f.column, f.kind) for f in findings] == [(7, 1, PPK)]
+
+
+@pytest.mark.parametrize("text", [
+    "A .ppk file has `Public-Lines:` and `Private-Lines:` headers.\n",
+    "Private-Lines: 14\n\nPrivate-MAC: none\n",  # the header with no key material after it
+    "Private-Lines: N\nAAAAgQDbase64here\n",
+])
+def test_ppk_headers_without_key_material_are_clean(text: str) -> None:
+    assert scan_text(text) == []

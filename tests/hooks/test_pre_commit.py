@@ -6,7 +6,7 @@ sources into a fresh repository and commits them: the hooks under test are the w
 ``pre-commit run`` with a config naming that repository keeps its hook venv in PRE_COMMIT_HOME,
 which lives for the session, so that venv (pip install from PyPI) is built once. ``try-repo``
 always works in a fresh temporary store and rebuilds the venv on every call (about 20 s), so
-only two tests use it: the way another repository would first try these hooks.
+only three tests use it: the way another repository would first try these hooks.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from tests.hooks.conftest import (
     legacy_pat,
     openssh_key,
 )
+from tests.hooks.corpus import generate
 
 pytest.importorskip("pre_commit")
 
@@ -173,6 +174,21 @@ def test_detect_secrets_passes_clean_files(target: Path, hook_repo: Path, pc_env
     })
     code, output = pre_commit("run", cwd=target, env=pc_env)  # the staged files
     assert code == 0 and "Passed" in output, output
+
+
+def test_every_corpus_kind_through_pre_commit(target: Path, hook_repo: Path, pc_env: dict[str, str]) -> None:
+    """Every leak kind of the generated corpus is blocked, every look-alike passes, through the
+    real pre-commit hook (tests/hooks/test_corpus.py scores the same corpus against detect-secrets)."""
+    corpus = generate(target / "corpus")
+    git("add", "-A", cwd=target, env=pc_env)
+    code, output = pre_commit("try-repo", str(hook_repo), "azrepos-detect-secrets", "--all-files",
+                              cwd=target, env=pc_env)
+    assert code == 1, output
+    reported = {line.split(":", 1)[0] for line in output.splitlines() if line.startswith("corpus/")}
+    assert {f"corpus/{leak.path}" for leak in corpus.leaks} <= reported, output
+    assert not {f"corpus/{name}" for name in corpus.clean} & reported
+    for leak in corpus.leaks:
+        assert not leaked_pieces(leak.secret, output), leak.kind
 
 
 def test_check_remotes_reports_without_fixing(target: Path, hook_repo: Path, pc_env: dict[str, str]) -> None:

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..auth.chain import resolve_credential
-from ..config.settings import resolve, resolve_seconds
-from ..rest.client import AzureDevOpsClient, CredentialSource
-from ..rest.transport import RetryPolicy
+from ..config.settings import resolve
+from ..connection import ca_bundle, client_for
+from ..rest.client import AzureDevOpsClient
 from ..secretstore.base import SecretStore
 from ..secretstore.selection import open_store
 from ..urls import Organization, parse_org_url
 from .output import warn
+
+__all__ = ["OrgContext", "add_org_arguments", "ca_bundle", "client_for"]
 
 
 def add_org_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,13 +53,3 @@ class OrgContext:
             open_store=lambda: self.store, ca_bundle=ca_bundle(self.org.url),
         )
         return client_for(self.org, credential)
-
-
-def client_for(org: Organization, credential: CredentialSource) -> AzureDevOpsClient:
-    policy = RetryPolicy(read_timeout=resolve_seconds("http_timeout", url=org.url),
-                         total_budget=resolve_seconds("retry_budget", url=org.url))
-    return AzureDevOpsClient(org, credential, ca_bundle=ca_bundle(org.url), policy=policy)
-
-
-def ca_bundle(url: str) -> str | None:
-    return resolve("ca_bundle", url=url)

@@ -16,6 +16,7 @@ from ..auth.chain import resolve_credential
 from ..auth.pat_sources import PAT_ENV, store_key
 from ..config import environment
 from ..config.settings import git_config_get, resolve
+from ..connection import client_for
 from ..errors import AzreposError, CredentialMissing
 from ..rest.client import AzureDevOpsClient
 from ..secretstore.selection import open_store
@@ -96,8 +97,6 @@ def credential_check(ctx: Context) -> Check:
 
 
 def rest_check(ctx: Context) -> Check:
-    from ..cli.context import client_for
-
     try:
         credential = resolve_credential(ctx.org, pat_stdin=False, stdin=open(os.devnull),  # noqa: SIM115
                                         open_store=lambda: open_store(

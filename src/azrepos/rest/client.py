@@ -18,7 +18,6 @@ from ..errors import (
     PermissionDenied,
 )
 from ..redaction import scrub
-from ..sshkeys.public_key import same_key
 from ..urls import Organization
 from .models import ConnectionData, SessionToken, format_time
 from .session import PinnedSession
@@ -184,8 +183,8 @@ class AzureDevOpsClient:
         public_key: str,
         valid_to: datetime,
     ) -> SessionToken:
-        """Register a public key. If the answer is lost after sending, the keys are listed
-        again before any retry, so the key is never registered twice."""
+        """Register a public key with one POST. If the answer is lost after sending, this
+        raises AmbiguousWrite: the caller (sshkeys.sync) lists the keys before any retry."""
         body = {
             "displayName": name,
             "publicData": public_key,
@@ -193,19 +192,11 @@ class AzureDevOpsClient:
             "validTo": format_time(valid_to),
             "targetAccounts": [self.connection_data().organization_id],
         }
-        for _ in range(self.transport.policy.max_attempts):
-            try:
-                return self._post_session_token(body, "add SSH key")
-            except AmbiguousWrite as exc:
-                log.warning("%s; checking whether the key was registered", exc.message)
-                wanted = same_key(public_key)
-                for token in self.list_ssh_keys():
-                    if wanted(token.public_data):
-                        return token
-        raise AmbiguousWrite(
-            "adding the SSH key kept failing after it was sent, and it is not registered",
-            hint="try again later",
-        )
+        return self._post_session_token(body, "add SSH key")
+
+    @property
+    def write_attempts(self) -> int:
+        return self.transport.policy.max_attempts
 
     def update_ssh_key(
         self, token: SessionToken, *, name: str | None = None, valid_to: datetime | None = None
@@ -221,7 +212,7 @@ class AzureDevOpsClient:
             "targetAccounts": list(token.target_accounts)
             or [self.connection_data().organization_id],
         }
-        for _ in range(self.transport.policy.max_attempts):
+        for _ in range(self.write_attempts):
             try:
                 return self._post_session_token(body, "update SSH key")
             except AmbiguousWrite as exc:

@@ -1,4 +1,4 @@
-"""Private key blocks: OpenSSH and PEM (RSA, EC, DSA, PKCS#8 and encrypted PKCS#8)."""
+"""Private key blocks: OpenSSH, PEM (RSA, EC, DSA, PKCS#8 and encrypted PKCS#8) and PuTTY .ppk."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ _BEGIN = re.compile(r"-----BEGIN (?:(?P<label>OPENSSH|RSA|EC|DSA|ENCRYPTED) )?PR
 _FILLER = re.compile(r"(?:\s|\\[nr]|[\"'`,;+|])*")
 # The first line of a real key's body: base64 at full width, or a legacy PEM encryption header.
 _BODY = re.compile(r"[A-Za-z0-9+/]{40}|Proc-Type:")
+# PuTTY .ppk (v2 and v3): the private half starts after "Private-Lines: N" on its own line.
+_PPK_PRIVATE = re.compile(r"^Private-Lines:[ \t]*[1-9][0-9]{0,3}[ \t]*\r?$")
+_PPK_BODY = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}\s*$")
+PPK = "private key (PuTTY .ppk)"
 
 
 def _skip_filler(text: str) -> int:
@@ -36,6 +40,10 @@ def private_keys(text: str, next_line: str) -> Iterator[Span]:
 
     A marker alone (code that checks for it, docs that name it) is not a key.
     """
+    if text.startswith("Private-Lines:"):
+        if _PPK_PRIVATE.match(text) and _PPK_BODY.match(next_line):
+            yield Span(0, len(text.rstrip()), PPK)
+        return
     if "PRIVATE KEY-----" not in text:
         return
     for match in _BEGIN.finditer(text):

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..errors import AmbiguousWrite
 from ..rest.client import AzureDevOpsClient
 from ..rest.models import SessionToken, format_time
 from . import key_files
@@ -83,7 +84,7 @@ class KeySync:
         if not matches:
             if self.check_mode:
                 return SyncResult("added", key.fingerprint)
-            token = self.client.add_ssh_key(name, key.line, valid_to)
+            token = self._add_once(key, name, valid_to)
             return SyncResult("added", key.fingerprint, token)
         current = max(matches, key=lambda t: t.valid_to or self.now)
         renew_at = self.now + timedelta(days=renew_within_days)
@@ -93,6 +94,22 @@ class KeySync:
             return SyncResult("extended", key.fingerprint, current)
         token = self.client.update_ssh_key(current, valid_to=valid_to)
         return SyncResult("extended", key.fingerprint, token)
+
+    def _add_once(self, key: PublicKey, name: str, valid_to: datetime) -> SessionToken:
+        """Add the key; if the answer is lost after sending, list the keys before any retry,
+        so the key is never registered twice."""
+        for _ in range(self.client.write_attempts):
+            try:
+                return self.client.add_ssh_key(name, key.line, valid_to)
+            except AmbiguousWrite as exc:
+                log.warning("%s; checking whether the key was registered", exc.message)
+                registered = registered_with(self._tokens(), key.fingerprint)
+                if registered:
+                    return registered[0]
+        raise AmbiguousWrite(
+            "adding the SSH key kept failing after it was sent, and it is not registered",
+            hint="try again later",
+        )
 
     def absent(self, fingerprint: str, tokens: list[SessionToken] | None = None) -> SyncResult:
         matches = registered_with(tokens if tokens is not None else self._tokens(), fingerprint)
