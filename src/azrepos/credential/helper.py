@@ -12,7 +12,7 @@ from io import TextIOBase
 
 from ..auth import accounts
 from ..auth.pat_sources import PAT_PREFIX, store_key
-from ..config.settings import resolve
+from ..config.settings import git_config_get, resolve
 from ..errors import AzreposError
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
@@ -68,21 +68,10 @@ def can_prompt() -> bool:
         return False
 
 
-def _git_ca_info(url: str) -> str | None:
-    """git's own CA for ``url`` (``http.<url>.sslCAInfo`` as configure-git writes it), as GCM does."""
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", "config", "--get-urlmatch", "http.sslCAInfo", url],
-                              capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
 def _ca_bundle(org: Organization) -> str | None:
+    # After our own setting, git's CA for this URL (what configure-git writes), as GCM does.
     return (resolve("ca_bundle", url=org.url) or os.environ.get("GIT_SSL_CAINFO")
-            or _git_ca_info(org.url))
+            or git_config_get("http.sslCAInfo", org.url))
 
 
 def entra_token(org: Organization) -> tuple[Secret, int] | None:
