@@ -15,10 +15,11 @@ from azrepos.auth.cached_tokens import AZURE_DEVOPS_SCOPE
 from azrepos.auth.token_cache import plain_cache_path
 from azrepos.redaction import Secret
 from azrepos.secretstore.file_store import FileStore
+from azrepos.secretstore.selection import pat_key
 
 
 def store_pat(org_url: str, pat: str) -> None:
-    FileStore().set(f"pat:{org_url.lower()}", Secret(pat))
+    FileStore().set(pat_key(org_url.lower()), Secret(pat))
 
 
 def cache_token(org_url: str, token: str, *, lifetime: int = 3600) -> int:

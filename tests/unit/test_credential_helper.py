@@ -58,9 +58,17 @@ def test_two_orgs_get_their_own_credentials(home: Path) -> None:
     assert parse(other)["password"] == "f" * 52
 
 
-def test_no_credential_and_no_terminal_says_quit(home: Path) -> None:
+def test_no_credential_and_no_terminal_says_nothing_so_git_asks_the_next_helper(
+        home: Path) -> None:
     done = helper(home, "get", stdin=request())
-    assert parse(done.stdout) == {"quit": "true"}
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("host", ["github.com", "git.example.com"])
+def test_a_host_that_is_not_azure_devops_gets_no_answer(home: Path, host: str) -> None:
+    store_pat(ORG, PAT)
+    done = helper(home, "get", stdin=request(host=host, path="o/r"))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
 
 
 def test_cached_token_without_capabilities_is_a_basic_password(home: Path) -> None:
@@ -117,7 +125,7 @@ def test_store_then_erase_a_new_pat(home: Path) -> None:
     assert helper(home, "store", stdin=request(username="x", password=PAT)).returncode == 0
     assert parse(helper(home, "get", stdin=request()).stdout)["password"] == PAT
     assert helper(home, "erase", stdin=request(password=PAT)).returncode == 0
-    assert parse(helper(home, "get", stdin=request()).stdout) == {"quit": "true"}
+    assert helper(home, "get", stdin=request()).stdout == ""
 
 
 def test_values_with_newlines_are_never_sent() -> None:

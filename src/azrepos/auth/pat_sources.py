@@ -10,17 +10,17 @@ from typing import TextIO
 from ..errors import CredentialMissing, UsageError
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
+from ..secretstore.selection import pat_key
 from ..urls import Organization
 from .credentials import PatCredential
 
 log = logging.getLogger(__name__)
 
 PAT_ENV = "AZURE_DEVOPS_EXT_PAT"
-PAT_PREFIX = "pat:"  # secret-store key prefix of a PAT, before the organization URL
 
 
 def store_key(org: Organization) -> str:
-    return f"{PAT_PREFIX}{org.credential_key}"
+    return pat_key(org.credential_key)
 
 
 def read_pat(stream: TextIO) -> Secret:

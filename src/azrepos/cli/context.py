@@ -9,10 +9,9 @@ from functools import cached_property
 
 from ..auth.chain import resolve_credential
 from ..config.settings import resolve
-from ..connection import ca_bundle, client_for
+from ..connection import ca_bundle, client_for, secret_store
 from ..rest.client import AzureDevOpsClient
 from ..secretstore.base import SecretStore
-from ..secretstore.selection import open_store
 from ..urls import Organization, parse_org_url
 from .output import warn
 
@@ -41,7 +40,7 @@ class OrgContext:
 
     @cached_property
     def store(self) -> SecretStore:
-        choice = open_store(resolve("secret_store", url=self.org.url) or "auto")
+        choice = secret_store(self.org.url)
         if choice.warning:
             warn(choice.warning)
         return choice.store

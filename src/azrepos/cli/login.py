@@ -146,12 +146,12 @@ def run_status(args: argparse.Namespace) -> int:
         cached = cached_access_token(account)  # no network: status only reports
         row["valid_until"] = format_time_epoch(cached[1]) if cached else None
         rows.append(row)
-    from ..config.settings import resolve
-    from ..secretstore.selection import open_store
+    from ..connection import secret_store
+    from ..secretstore.selection import pat_org
 
-    store = open_store(resolve("secret_store") or "auto").store
-    rows += [{"org_url": name[len("pat:"):], "user": None, "method": f"pat:{store.name}",
-              "valid_until": None} for name in store.names() if name.startswith("pat:")]
+    store = secret_store().store
+    rows += [{"org_url": org, "user": None, "method": f"pat:{store.name}", "valid_until": None}
+             for org in map(pat_org, store.names()) if org]
     text = "\n".join(
         f"{r['org_url']}  {r['method']}  {r['user'] or ''}  "
         f"{('until ' + r['valid_until']) if r['valid_until'] else ''}".rstrip() for r in rows)

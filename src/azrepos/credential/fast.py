@@ -6,16 +6,16 @@ A valid cached Entra token, or a PAT in the file store, is answered with nothing
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from io import TextIOBase
 
 from .. import state_files
 from ..auth.cached_tokens import find_valid
+from ..secretstore.selection import fast_path_reads_file, pat_key, pat_org
 from . import protocol
 from .answers import answer_pat, answer_token, looks_like_jwt, org_name, say
-from .org_match import match_known, request_url
+from .org_match import host_may_be_ours, match_known, request_url
 from .pat_details import details_for, load_all, sent_details
 
 OPERATIONS = ("get", "store", "erase")
@@ -27,14 +27,15 @@ def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> boo
     if url is None:
         return True  # not https: nothing for us, and nothing for the full helper either
     accounts = state_files.load(state_files.path(state_files.ACCOUNTS)) or {}
-    if os.environ.get("AZREPOS_SECRET_STORE", "auto") in ("auto", "file"):
-        secrets = state_files.load(state_files.path(state_files.SECRETS), private=True) or {}
-    else:
-        secrets = {}
-    pat_orgs = [k[4:] for k in secrets if k.startswith("pat:")]
-    org = match_known(url, [*accounts, *pat_orgs])
+    reads_file = fast_path_reads_file()  # else PATs sit in the keyring, which only the full helper reads
+    secrets = (state_files.load(state_files.path(state_files.SECRETS), private=True) or {}
+               if reads_file else {})
+    pat_orgs = [org for org in map(pat_org, secrets) if org]
+    known = [*accounts, *pat_orgs]
+    org = match_known(url, known)
     if org is None:
-        return False
+        # Another host: no answer, so git asks the next helper.
+        return reads_file and not host_may_be_ours(url, known)
     if operation == "get":
         account = accounts.get(org)
         if isinstance(account, dict):
@@ -46,7 +47,7 @@ def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> boo
                 protocol.write(stdout, answer_token(attrs, org_name(org), *found))
                 return True
             return False  # expired: the full helper refreshes it
-        pat = secrets.get(f"pat:{org}")
+        pat = secrets.get(pat_key(org))
         if isinstance(pat, str) and pat:
             stored = details_for(load_all(), org)
             protocol.write(stdout, answer_pat(attrs, org_name(org), pat, stored))
@@ -56,7 +57,7 @@ def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> boo
     # git calls store after every success: make the common case (our own answer, a password on
     # git 2.39 or authtype=Bearer + credential on git >= 2.46) cost nothing.
     return operation == "store" and bool(password) and (
-        looks_like_jwt(password) or (secrets.get(f"pat:{org}") == password
+        looks_like_jwt(password) or (secrets.get(pat_key(org)) == password
                                      and details_for(load_all(), org) == sent_details(attrs)))
 
 

@@ -1,8 +1,9 @@
 """The full credential helper, loaded when the fast path (``fast.py``) cannot answer.
 
 Order for ``get``: a cached Entra token, a silent refresh, a stored PAT (file store or OS
-keyring), and a device-code sign-in on the terminal only when the user can be prompted;
-otherwise ``quit=true`` so git does not prompt either.
+keyring), and a device-code sign-in on the terminal only when the user can be prompted. When
+none answers, ``quit=true`` only for an organization signed in with Entra (nothing else can help
+there; stderr says what to run); for any other request no answer, so git asks the next helper.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import os
 from io import TextIOBase
 
 from ..auth import accounts
-from ..auth.pat_sources import PAT_PREFIX, store_key
-from ..config.settings import git_config_get, resolve
+from ..auth.pat_sources import store_key
+from ..config.settings import git_config_get
+from ..connection import ca_bundle, secret_store
 from ..errors import AzreposError
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
-from ..secretstore.file_store import FileStore
+from ..secretstore.selection import pat_org
 from ..urls import Organization
 from . import pat_details, protocol
 from .answers import answer_pat, answer_token, looks_like_jwt, say
@@ -25,37 +27,23 @@ from .organization import organization_for
 
 
 class Stores:
-    """The file store first (only used where no keyring works), then the OS keyring."""
+    """The one secret store in use (see ``secretstore.selection``), opened on first need."""
 
     def __init__(self) -> None:
-        self.preference = resolve("secret_store") or "auto"
-        self._file = FileStore()
-        self._other: SecretStore | None = None
+        self._store: SecretStore | None = None
 
-    def _keyring(self) -> SecretStore:
-        if self._other is None:
-            from ..secretstore.selection import open_store
-
-            self._other = open_store(self.preference).store
-        return self._other
-
-    def candidates(self) -> list[SecretStore]:
-        if self.preference == "file":
-            return [self._file]
-        if self.preference == "keyring":
-            return [self._keyring()]
-        return [self._file] if self._file.names() else [self._keyring()]
+    @property
+    def store(self) -> SecretStore:
+        if self._store is None:
+            self._store = secret_store().store
+        return self._store
 
     def org_urls(self) -> list[str]:
-        names = [n for store in self.candidates() for n in store.names()]
-        return [n[len("pat:"):] for n in names if n.startswith("pat:")] + list(accounts.load_all())
+        pat_orgs = [org for org in map(pat_org, self.store.names()) if org]
+        return pat_orgs + list(accounts.load_all())
 
-    def find(self, key: str) -> tuple[SecretStore, Secret] | None:
-        for store in self.candidates():
-            secret = store.get(key)
-            if secret is not None:
-                return store, secret
-        return None
+    def find(self, key: str) -> Secret | None:
+        return self.store.get(key)
 
 
 def can_prompt() -> bool:
@@ -70,7 +58,7 @@ def can_prompt() -> bool:
 
 def _ca_bundle(org: Organization) -> str | None:
     # After our own setting, git's CA for this URL (what configure-git writes), as GCM does.
-    return (resolve("ca_bundle", url=org.url) or os.environ.get("GIT_SSL_CAINFO")
+    return (ca_bundle(org.url) or os.environ.get("GIT_SSL_CAINFO")
             or git_config_get("http.sslCAInfo", org.url))
 
 
@@ -107,7 +95,7 @@ def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: 
         found = stores.find(store_key(org))
         if found is not None:
             stored = pat_details.details_for(pat_details.load_all(), org.url)
-            protocol.write(stdout, answer_pat(attrs, org.name, found[1].reveal(), stored))
+            protocol.write(stdout, answer_pat(attrs, org.name, found.reveal(), stored))
             return
         token = device_code_sign_in(org) if can_prompt() else None
     if token is not None:
@@ -115,9 +103,8 @@ def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: 
         return
     if accounts.find(org.url) is not None:  # our org, and neither refresh nor sign-in helped
         say(f"no usable credential for {org.url}; run: azrepos login --org {org.url}")
-    # TODO(issue 8 defect 3): for an org with no credential of ours, write nothing so git asks
-    # the next helper; kept as quit until the lead settles test_no_credential_and_no_terminal_says_quit.
-    protocol.write(stdout, [("quit", "true")])
+        protocol.write(stdout, [("quit", "true")])
+    # Otherwise nothing: git asks the next helper (a store, a forwarded editor helper) or the user.
 
 
 def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
@@ -130,21 +117,19 @@ def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
     password = attrs.get("password") or attrs.get("credential")
     username = attrs.get("username")
     all_details = pat_details.load_all()
-    for store in stores.candidates():
-        for key in store.names():
-            if not key.startswith(PAT_PREFIX):
-                continue
-            org_url = key[len(PAT_PREFIX):].rstrip("/").lower()
-            if not (url == org_url or url.startswith(org_url + "/")
-                    or org_url.startswith(url + "/")):
-                continue
-            stored_user = pat_details.details_for(all_details, org_url).get("username")
-            if username and stored_user and username != stored_user:
-                continue  # a user name narrows the match, like a password
-            secret = store.get(key)
-            if secret is not None and (not password or secret.reveal() == password):
-                store.delete(key)
-                pat_details.forget(org_url)
+    store = stores.store
+    for key in store.names():
+        org_url = (pat_org(key) or "").rstrip("/").lower()
+        if not org_url or not (url == org_url or url.startswith(org_url + "/")
+                               or org_url.startswith(url + "/")):
+            continue
+        stored_user = pat_details.details_for(all_details, org_url).get("username")
+        if username and stored_user and username != stored_user:
+            continue  # a user name narrows the match, like a password
+        secret = store.get(key)
+        if secret is not None and (not password or secret.reveal() == password):
+            store.delete(key)
+            pat_details.forget(org_url)
 
 
 def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> None:
@@ -168,8 +153,8 @@ def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> No
         return  # tokens are ours and live in the token cache
     found = stores.find(store_key(org))
     details = pat_details.sent_details(attrs)
-    if found is None or found[1].reveal() != password:
-        stores.candidates()[0].set(store_key(org), Secret(password))
+    if found is None or found.reveal() != password:
+        stores.store.set(store_key(org), Secret(password))
     if pat_details.details_for(pat_details.load_all(), org.url) != details:
         pat_details.save(org.url, details)  # a store replaces: what git did not send goes
 

@@ -8,6 +8,7 @@ coexist in one gitconfig. The longest known organization URL that prefixes it wi
 from __future__ import annotations
 
 CLOUD_HOST = "dev.azure.com"
+LEGACY_SUFFIX = ".visualstudio.com"
 
 
 def request_url(attrs: dict[str, str]) -> str | None:
@@ -28,3 +29,10 @@ def match_known(url: str, known_urls: list[str]) -> str | None:
                 best is None or len(candidate) > len(best)):
             best = candidate
     return best
+
+
+def host_may_be_ours(url: str, known_urls: list[str]) -> bool:
+    """Azure DevOps cloud, or the host of an organization azrepos was set up for (a Server)."""
+    host = url.split("/")[2]
+    return (host == CLOUD_HOST or host.endswith(LEGACY_SUFFIX)
+            or any(known.lower().split("/")[2:3] == [host] for known in known_urls))

@@ -15,11 +15,10 @@ from ..auth import accounts
 from ..auth.chain import resolve_credential
 from ..auth.pat_sources import PAT_ENV, store_key
 from ..config import environment
-from ..config.settings import git_config_get, resolve
-from ..connection import client_for
+from ..config.settings import git_config_get
+from ..connection import client_for, secret_store
 from ..errors import AzreposError, CredentialMissing
 from ..rest.client import AzureDevOpsClient
-from ..secretstore.selection import open_store
 from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of
 from ..urls import Organization, RepoRef
@@ -86,7 +85,7 @@ def credential_check(ctx: Context) -> Check:
     if accounts.find(ctx.org.url):
         sources.append("Entra sign-in")
     try:
-        if open_store(resolve("secret_store") or "auto").store.get(store_key(ctx.org)):
+        if secret_store(ctx.org.url).store.get(store_key(ctx.org)):
             sources.append("stored PAT")
     except AzreposError:
         pass
@@ -99,8 +98,7 @@ def credential_check(ctx: Context) -> Check:
 def rest_check(ctx: Context) -> Check:
     try:
         credential = resolve_credential(ctx.org, pat_stdin=False, stdin=open(os.devnull),  # noqa: SIM115
-                                        open_store=lambda: open_store(
-                                            resolve("secret_store") or "auto").store,
+                                        open_store=lambda: secret_store(ctx.org.url).store,
                                         ca_bundle=ctx.ca_bundle)
         ctx.client = client_for(ctx.org, credential)
         data = ctx.client.connection_data()
