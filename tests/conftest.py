@@ -28,6 +28,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def newer_git() -> Path:
+    """git >= 2.46 (Debian trixie's source, built once and cached by scripts/build-git): the
+    prefix holding bin/git, with the source tree and its t/ beside it under source/."""
+    done = subprocess.run(["bash", str(REPO_ROOT / "scripts" / "build-git")], capture_output=True,
+                          text=True, timeout=3600, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"scripts/build-git failed:\n{done.stderr[-3000:]}")
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
 def ssh_keygen(*args: str) -> str:
     return subprocess.run(["ssh-keygen", *args], check=True, capture_output=True, text=True).stdout
 

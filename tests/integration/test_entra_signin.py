@@ -192,3 +192,20 @@ def test_refused_token_is_dropped_and_the_next_clone_refreshes(user: User) -> No
     assert second.returncode == 0, second.stderr
     log = user.sandbox.admin("GET", "/_sandbox/requests")["value"]
     assert any(entry["path"].endswith("/oauth2/v2.0/token") for entry in log)
+
+
+@pytest.mark.parametrize("newer", [False, True], ids=["git-2.39-basic", "git-2.47-bearer"])
+def test_clone_sends_the_token_as_bearer_where_git_can(user: User, newer: bool,
+                                                        request: pytest.FixtureRequest) -> None:
+    signed_in(user)
+    if newer:
+        prefix = request.getfixturevalue("newer_git")
+        user.env["PATH"] = f"{prefix}/bin:{user.env['PATH']}"
+    version = user.git("--version", check=True).stdout
+    assert ("2.47" in version) == newer, version
+    user.sandbox.admin("DELETE", "/_sandbox/requests")
+    clone = user.git("clone", user.sandbox.info["https_clone_url"], str(user.home / "repo"))
+    assert clone.returncode == 0, clone.stderr
+    schemes = {entry["auth"] for entry in user.sandbox.admin("GET", "/_sandbox/requests")["value"]
+               if "/_git/" in entry["path"] and entry["auth"]}
+    assert schemes == ({"Bearer"} if newer else {"Basic"})

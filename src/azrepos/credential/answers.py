@@ -22,8 +22,11 @@ def answer_token(attrs: protocol.Attributes, org_name: str, token: str, expires:
 
 def answer_pat(attrs: protocol.Attributes, org_name: str, pat: str,
                stored: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """The PAT with the user name git stored with it (else the org name) and its expiry."""
+    """The PAT with the user name git stored with it (else the org name) and its expiry; no
+    answer when git asks for another user than the one stored (one PAT per organization)."""
     stored = stored or {}
+    if attrs.get("username") and stored.get("username") not in (None, attrs.get("username")):
+        return []
     pairs = [("username", attrs.get("username") or stored.get("username") or org_name),
              ("password", pat)]
     expiry = stored.get("password_expiry_utc")

@@ -23,12 +23,17 @@ def request_url(attrs: dict[str, str]) -> str | None:
 
 def match_known(url: str, known_urls: list[str]) -> str | None:
     best = None
+    wider = set()
     for known in known_urls:
         candidate = known.rstrip("/").lower()
         if (url == candidate or url.startswith(candidate + "/")) and (
                 best is None or len(candidate) > len(best)):
             best = candidate
-    return best
+        elif candidate.startswith(url + "/"):
+            wider.add(candidate)
+    # A request less specific than any organization (a host alone, without useHttpPath or a
+    # user name) is the one organization known there; with several, it is not ours to pick.
+    return best if best is not None or len(wider) != 1 else wider.pop()
 
 
 def host_may_be_ours(url: str, known_urls: list[str]) -> bool:

@@ -53,8 +53,9 @@ class SandboxApp:
                                 "InternalServerErrorException")
         if mounted is None:
             response.kind = _kind(segments)
+        scheme = (request.headers.get("Authorization") or "").strip().partition(" ")[0]
         self.request_log.record(request.method, request.path, response.status, response.kind,
-                                response.fault)
+                                response.fault, auth=scheme.capitalize() or None)
         return response
 
     def _with_faults(self, request: Request, handler: Handler) -> Response:

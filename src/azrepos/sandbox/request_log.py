@@ -22,14 +22,16 @@ class RequestLog:
         self._logger = logging.getLogger(LOGGER_NAME)
 
     def record(self, method: str, path: str, status: int, kind: str,
-               fault: str | None = None) -> None:
+               fault: str | None = None, auth: str | None = None) -> None:
+        """``auth`` is the Authorization scheme alone (Basic, Bearer), never its value."""
         suffix = f" (fault: {fault})" if fault else ""
         self._logger.info("%s %s %d%s", method, path, status, suffix)
         if kind == "admin":
             return  # tests count API calls; their own admin calls would only add noise
         with self._lock:
             self._entries.append({"time": time.time(), "method": method, "path": path,
-                                  "status": status, "kind": kind, "fault": fault})
+                                  "status": status, "kind": kind, "fault": fault,
+                                  "auth": auth})
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
