@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     home, state = work / "home", work / "sandbox"
     home.mkdir()
     bindir = str(Path(sys.executable).parent)
-    print(f"azrepos demo ({mode}): working in {work} (your own HOME is not touched)")
+    print(f"scripts/demo ({mode}): working in {work} (your own HOME is not touched)")
     running = sandbox_launcher.start(state)
     container: list[str] = []
     env = {
