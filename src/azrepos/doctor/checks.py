@@ -16,7 +16,7 @@ from ..auth.chain import resolve_credential
 from ..auth.pat_sources import PAT_ENV, store_key
 from ..config import environment
 from ..config.settings import git_config_get
-from ..connection import client_for, secret_store
+from ..connection import ConnectionProfile
 from ..errors import AzreposError, CredentialMissing
 from ..rest.client import AzureDevOpsClient
 from ..sshkeys import host_setup, key_files
@@ -30,12 +30,19 @@ HELPERS = ("git-credential-azrepos", "azrepos", "git-credential-manager", "manag
 @dataclass
 class Context:
     ref: RepoRef
-    org: Organization
+    profile: ConnectionProfile
     home: Path
-    ca_bundle: str | None
     key_path: Path | None
     client: AzureDevOpsClient | None = None
     notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def org(self) -> Organization:
+        return self.profile.org
+
+    @property
+    def ca_bundle(self) -> str | None:
+        return self.profile.ca_bundle
 
 
 def _git(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -85,7 +92,7 @@ def credential_check(ctx: Context) -> Check:
     if accounts.find(ctx.org.url):
         sources.append("Entra sign-in")
     try:
-        if secret_store(ctx.org.url).store.get(store_key(ctx.org)):
+        if ctx.profile.secret_store().store.get(store_key(ctx.org)):
             sources.append("stored PAT")
     except AzreposError:
         pass
@@ -98,9 +105,9 @@ def credential_check(ctx: Context) -> Check:
 def rest_check(ctx: Context) -> Check:
     try:
         credential = resolve_credential(ctx.org, pat_stdin=False, stdin=open(os.devnull),  # noqa: SIM115
-                                        open_store=lambda: secret_store(ctx.org.url).store,
+                                        open_store=lambda: ctx.profile.secret_store().store,
                                         ca_bundle=ctx.ca_bundle)
-        ctx.client = client_for(ctx.org, credential)
+        ctx.client = ctx.profile.client(credential)
         data = ctx.client.connection_data()
     except CredentialMissing:
         return Check("REST auth", SKIP, "no credential to call the REST API with",
