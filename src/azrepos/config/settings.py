@@ -7,10 +7,15 @@ user can predict any setting from its name.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from ..errors import ConfigError
+from ..git_command import config_get as git_config_get
+from ..git_command import run_git
+
+__all__ = ["SETTINGS", "Snapshot", "git_config_get", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -31,31 +36,14 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-def git_config_get(key: str, url: str | None = None) -> str | None:
-    """Read one git config value; with ``url``, as git itself would match it for that URL."""
-    git = shutil.which("git")
-    if git is None:
-        return None
-    args = [git, "config", "--get-urlmatch", key, url] if url else [git, "config", "--get", key]
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    value = done.stdout.strip()
-    return value if done.returncode == 0 and value else None
-
-
 def _azrepos_section(url: str | None) -> dict[str, str]:
     """Every ``azrepos.*`` git config value (keys lower-cased), URL-matched as git matches
     ``http.<url>.*``, read with one git call."""
-    git = shutil.which("git")
-    if git is None:
-        return {}
-    args = ([git, "config", "--get-urlmatch", "azrepos", url] if url
-            else [git, "config", "--get-regexp", r"^azrepos\."])
+    args = (["config", "--get-urlmatch", "azrepos", url] if url
+            else ["config", "--get-regexp", r"^azrepos\."])
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        done = run_git(*args, timeout=10)
+    except (ConfigError, OSError, subprocess.TimeoutExpired):
         return {}
     found = {}
     for line in done.stdout.splitlines():

@@ -15,9 +15,10 @@ from ..auth import accounts
 from ..auth.chain import resolve_credential
 from ..auth.pat_sources import PAT_ENV, store_key
 from ..config import environment
-from ..config.settings import git_config_get
 from ..connection import ConnectionProfile
 from ..errors import AzreposError, CredentialMissing
+from ..git_command import config_get as git_config_get
+from ..git_command import run_git
 from ..rest.client import AzureDevOpsClient
 from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of
@@ -43,12 +44,6 @@ class Context:
     @property
     def ca_bundle(self) -> str | None:
         return self.profile.ca_bundle
-
-
-def _git(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"}
-    return subprocess.run(["git", *args], capture_output=True, text=True, timeout=timeout,
-                          env=env, check=False, stdin=subprocess.DEVNULL)
 
 
 def url_check(ctx: Context) -> Check:
@@ -122,7 +117,7 @@ def ls_remote_check(ctx: Context) -> Check:
     url = ctx.ref.https_url
     if not url:
         return Check("git over HTTPS", SKIP, "not a repository URL")
-    done = _git("ls-remote", "--heads", url)
+    done = run_git("ls-remote", "--heads", url, timeout=60)
     if done.returncode == 0:
         return Check("git over HTTPS", PASS, f"git ls-remote works ({len(done.stdout.splitlines())}"
                      " branches)")
@@ -193,7 +188,7 @@ def _ssh_answer(ctx: Context) -> Check:
 
 
 def gitconfig_check(ctx: Context) -> Check:
-    done = _git("config", "--get-regexp", r"^credential\.(.*\.)?helper$")
+    done = run_git("config", "--get-regexp", r"^credential\.(.*\.)?helper$")
     helpers = [line.split(" ", 1)[1] if " " in line else "" for line in done.stdout.splitlines()]
     effective = git_config_get("credential.helper", ctx.org.url) or ""
     problems = []
