@@ -35,7 +35,7 @@ from harness import (
     write_inventory,
 )
 
-from azrepos.sandbox_launcher import RunningSandbox, start
+from azrepos_sandbox.testing import RunningSandbox, start
 
 PLAYS = [ROOT / "molecule" / "shared" / "prepare.yml", ROOT / "molecule" / "shared" / "converge.yml"]
 

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from azrepos.sandbox_launcher import start
+from azrepos_sandbox.testing import start
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -1,4 +1,4 @@
-"""What Molecule scenarios, the fleet benchmark and `azrepos demo` share: the collection link,
+"""What Molecule scenarios, the fleet benchmark and `scripts/demo` share: the collection link,
 an azrepos wheel, a sandbox on the host whose whereabouts the inventory reads from the
 environment, and podman containers with an inventory that reuses Molecule's group_vars."""
 

@@ -22,7 +22,7 @@ from typing import Any
 import requests
 
 from azrepos.rest.session import PinnedSession
-from azrepos.sandbox_launcher import RunningSandbox, start
+from azrepos_sandbox.testing import RunningSandbox, start
 
 API_VERSION = "7.1-preview.1"
 ADO_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"

@@ -9,6 +9,8 @@
   from ``azrepos.sshkeys.host_setup`` and ``known_hosts``.
 - ``ssh_config_hosts``: the ``Host`` entries for ``templates/ssh_config.j2``, from
   ``azrepos.sshkeys.ssh_config.hosts_for`` (per-organization aliases and all).
+- ``known_hosts_line``: the known_hosts line still to add for an SSH target, checked against
+  its expected fingerprint, from ``azrepos.sshkeys.known_hosts`` (the CLI's own pinning rule).
 """
 
 from __future__ import annotations
@@ -101,6 +103,23 @@ def ssh_config_hosts(entries: list, known_hosts_file: str | None = None) -> list
     return [asdict(h) for h in host_entries(entries, known_hosts_file or None)]
 
 
+def known_hosts_line(target: dict, existing: str, offered: list | None = None,
+                     where: str = "known_hosts") -> str:
+    """For ``target`` (an ``ssh_target`` result): the line to append to a known_hosts file that
+    holds ``existing``, or '' when every name is pinned already. ``offered`` is what
+    ``ssh-keyscan`` printed when the target has no host key line of its own. A key with another
+    fingerprint, offered or already pinned, fails with the core's message."""
+    _require_core()
+    try:
+        key = target.get("host_key") or known_hosts.trusted_offer(
+            list(offered or []), target["host_key_fingerprint"], target["hostname"])
+        line = known_hosts.missing_line(existing or "", list(target["known_hosts_names"]), key,
+                                        target["host_key_fingerprint"], where)
+    except AzreposError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+    return line or ""
+
+
 class FilterModule:
     def filters(self) -> dict:
         return {
@@ -108,4 +127,5 @@ class FilterModule:
             "gitconfig_org": gitconfig_org,
             "ssh_target": ssh_target,
             "ssh_config_hosts": ssh_config_hosts,
+            "known_hosts_line": known_hosts_line,
         }

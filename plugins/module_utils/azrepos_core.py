@@ -18,10 +18,9 @@ import traceback
 
 try:
     from azrepos.auth.credentials import BearerCredential, PatCredential
-    from azrepos.config.settings import resolve as resolve_setting
+    from azrepos.connection import profile_for
     from azrepos.errors import ApiError, AzreposError
     from azrepos.redaction import ScrubbingFilter, Secret, scrub
-    from azrepos.rest.client import AzureDevOpsClient
     from azrepos.rest.models import format_time
     from azrepos.sshkeys.public_key import parse as parse_public_key
     from azrepos.sshkeys.public_key import require_azure_compatible
@@ -32,9 +31,9 @@ except ImportError:
     AZREPOS_IMPORT_ERROR = traceback.format_exc()
     # Placeholders, so a module can import its names and then say what is missing.
     ApiError = AzreposError = type("AzreposError", (Exception,), {})
-    BearerCredential = PatCredential = AzureDevOpsClient = KeySync = Secret = None
+    BearerCredential = PatCredential = KeySync = Secret = profile_for = None
     ScrubbingFilter = format_time = parse_org_url = parse_public_key = None
-    registered_with = require_azure_compatible = resolve_setting = scrub = None
+    registered_with = require_azure_compatible = scrub = None
 else:
     HAS_AZREPOS = True
     AZREPOS_IMPORT_ERROR = None
@@ -44,7 +43,6 @@ __all__ = [
     "HAS_AZREPOS",
     "ApiError",
     "AzreposError",
-    "AzureDevOpsClient",
     "BearerCredential",
     "KeySync",
     "LogCollector",
@@ -58,7 +56,6 @@ __all__ = [
     "registered_with",
     "require_azure_compatible",
     "require_core",
-    "resolve_setting",
     "scrub",
     "write_count",
 ]
@@ -114,10 +111,12 @@ class LogCollector(logging.Handler):
 
 
 def make_client(module):
-    """Organization and REST client from the auth options; settings resolve as in the CLI."""
+    """Organization and REST client from the auth options, through the core's connection
+    profile: CA, timeouts and retry budget resolve as in the CLI (options win)."""
     params = module.params
-    vssps_url = params.get("vssps_url") or resolve_setting("vssps_url", url=params["org_url"])
-    org = parse_org_url(params["org_url"], vssps_url)
+    profile = profile_for(params["org_url"], vssps_url=params.get("vssps_url"),
+                          ca_bundle=params.get("ca_bundle"))
+    org = profile.org
     if params.get("token"):
         token = Secret(params["token"])
         credential = BearerCredential(lambda: token, "token from the module's token option")
@@ -128,8 +127,7 @@ def make_client(module):
             msg=f"no credential for {org.url}: give pat (or set AZURE_DEVOPS_EXT_PAT on the host "
             "that runs the module), or token"
         )
-    ca_bundle = params.get("ca_bundle") or resolve_setting("ca_bundle", url=org.url)
-    return org, AzureDevOpsClient(org, credential, ca_bundle=ca_bundle)
+    return org, profile.client(credential)
 
 
 def write_count(calls):

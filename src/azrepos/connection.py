@@ -1,31 +1,66 @@
-"""What one command connects with, from the resolved settings: the client for an organization
-(timeouts, retry, CA) and the secret store. The REST stack loads only when a client is built,
-so the credential helper can use the store choice without it."""
+"""The connection profile: what one command connects to an organization with, resolved once
+(environment, then URL-scoped git config in one git call, then defaults): the organization and
+its identity URL, the CA bundle, timeouts and retry budget, the secret store, and the client.
+
+The CLI, the credential helper's slow path, doctor and the Ansible modules all build it here.
+The REST stack loads only when a client is built, so the helper can use the rest without it.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .config.settings import resolve, resolve_seconds
+from .config.settings import Snapshot, git_config_get
 from .secretstore.selection import StoreChoice, open_store
-from .urls import Organization
+from .urls import Organization, parse_org_url
 
 if TYPE_CHECKING:
     from .rest.client import AzureDevOpsClient, CredentialSource
 
 
-def client_for(org: Organization, credential: CredentialSource) -> AzureDevOpsClient:
-    from .rest.client import AzureDevOpsClient
-    from .rest.transport import RetryPolicy
+@dataclass(frozen=True)
+class ConnectionProfile:
+    org: Organization
+    settings: Snapshot = field(repr=False)
+    ca_override: str | None = None  # an explicit CA (a module option) wins over settings
 
-    policy = RetryPolicy(read_timeout=resolve_seconds("http_timeout", url=org.url),
-                         total_budget=resolve_seconds("retry_budget", url=org.url))
-    return AzureDevOpsClient(org, credential, ca_bundle=ca_bundle(org.url), policy=policy)
+    @property
+    def ca_bundle(self) -> str | None:
+        return self.ca_override or self.settings.get("ca_bundle")
+
+    @property
+    def git_ca_bundle(self) -> str | None:
+        """The CA a git-started refresh or sign-in uses: ours, else git's own for this URL
+        (``GIT_SSL_CAINFO``, ``http.<url>.sslCAInfo``, which configure-git writes), as GCM does."""
+        return (self.ca_bundle or os.environ.get("GIT_SSL_CAINFO")
+                or git_config_get("http.sslCAInfo", self.org.url))
+
+    def client(self, credential: CredentialSource) -> AzureDevOpsClient:
+        from .rest.client import AzureDevOpsClient
+        from .rest.transport import RetryPolicy
+
+        policy = RetryPolicy(read_timeout=self.settings.seconds("http_timeout"),
+                             total_budget=self.settings.seconds("retry_budget"))
+        return AzureDevOpsClient(self.org, credential, ca_bundle=self.ca_bundle, policy=policy)
+
+    def secret_store(self) -> StoreChoice:
+        return open_store(self.settings.get("secret_store") or "auto")
 
 
-def ca_bundle(url: str) -> str | None:
-    return resolve("ca_bundle", url=url)
+def profile_for(org_url: str, *, vssps_url: str | None = None, ca_bundle: str | None = None
+                ) -> ConnectionProfile:
+    """The profile of an organization URL as a user gives it (parsed, so bad input says so)."""
+    settings = Snapshot(org_url)
+    org = parse_org_url(org_url, vssps_url or settings.get("vssps_url"))
+    return ConnectionProfile(org, settings, ca_bundle)
+
+
+def profile_of(org: Organization, *, ca_bundle: str | None = None) -> ConnectionProfile:
+    return ConnectionProfile(org, Snapshot(org.url), ca_bundle)
 
 
 def secret_store(url: str | None = None) -> StoreChoice:
-    return open_store(resolve("secret_store", url=url) or "auto")
+    """The secret store where no single organization is in view (status, the helper's list)."""
+    return open_store(Snapshot(url).get("secret_store") or "auto")

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from harness import ensure_collection_link  # molecule/, on sys.path from tests/conftest.py
 
-from azrepos.sandbox_launcher import RunningSandbox, start
+from azrepos_sandbox.testing import RunningSandbox, start
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from harness import build_wheel  # molecule/, on sys.path from tests/conftest.py
 
-from azrepos.sandbox_launcher import RunningSandbox
+from azrepos_sandbox.testing import RunningSandbox
 from tests.podman import PIP_ENV, REPO, Container, require_podman
 
 pytestmark = pytest.mark.containers

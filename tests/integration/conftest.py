@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from azrepos.sandbox_launcher import RunningSandbox, start
+from azrepos_sandbox.testing import RunningSandbox, start
 
 BIN = Path(sys.executable).parent
 USER_CODE = re.compile(r"enter the code ([A-Z0-9]+) to authenticate")

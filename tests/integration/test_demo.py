@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
+DEMO = Path(__file__).resolve().parents[2] / "scripts" / "demo.py"  # what scripts/demo runs
 
 
 def snapshot(root: Path) -> dict[str, int]:
@@ -26,7 +27,7 @@ def test_demo_clones_over_https_and_ssh_and_leaves_home_alone(tmp_path: Path, mo
     before = snapshot(home)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "AZREPOS_"))}
     env.update({"HOME": str(home), "PATH": f"{BIN}:{env.get('PATH', '/usr/bin:/bin')}"})
-    done = subprocess.run([str(BIN / "azrepos"), "demo", "--mode", mode], env=env,
+    done = subprocess.run([str(BIN / "python"), str(DEMO), "--mode", mode], env=env,
                           capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "Demo complete" in done.stdout

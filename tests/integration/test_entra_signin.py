@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from azrepos.sandbox_launcher import RunningSandbox, start
+from azrepos_sandbox.testing import RunningSandbox, start
 from tests.integration.conftest import User, make_user
 
 

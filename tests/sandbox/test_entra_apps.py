@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from azrepos.sandbox.entra.certs import self_signed
+from azrepos_sandbox.entra.certs import self_signed
 from sandbox_fixture import ADO_RESOURCE, ADO_SCOPE
 
 

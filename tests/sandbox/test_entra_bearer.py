@@ -9,9 +9,9 @@ import time
 import msal
 import pytest
 
-from azrepos.sandbox.entra import jws
-from azrepos.sandbox.entra.certs import new_rsa_key
-from azrepos.sandbox.entra.signing import ensure_signing_key
+from azrepos_sandbox.entra import jws
+from azrepos_sandbox.entra.certs import new_rsa_key
+from azrepos_sandbox.entra.signing import ensure_signing_key
 from sandbox_fixture import (
     ADO_RESOURCE,
     ADO_SCOPE,

@@ -10,21 +10,21 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from azrepos.sandbox.entra import jws
-from azrepos.sandbox.entra.certs import new_rsa_key
-from azrepos.sandbox.entra.device_flow import _user_code
-from azrepos.sandbox.entra.errors import EntraError
-from azrepos.sandbox.entra.records import (
+from azrepos_sandbox.entra import jws
+from azrepos_sandbox.entra.certs import new_rsa_key
+from azrepos_sandbox.entra.device_flow import _user_code
+from azrepos_sandbox.entra.errors import EntraError
+from azrepos_sandbox.entra.records import (
     APPROVED,
     PENDING,
     DeviceCode,
     EntraRecords,
     token_hash,
 )
-from azrepos.sandbox.entra.scopes import parse_app_scope, parse_user_scope
-from azrepos.sandbox.entra.settings import EntraSettings
-from azrepos.sandbox.entra.tokens import client_info, pairwise_subject
-from azrepos.sandbox.store import Store
+from azrepos_sandbox.entra.scopes import parse_app_scope, parse_user_scope
+from azrepos_sandbox.entra.settings import EntraSettings
+from azrepos_sandbox.entra.tokens import client_info, pairwise_subject
+from azrepos_sandbox.store import Store
 
 RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
 TENANT = "11111111-2222-3333-4444-555555555555"

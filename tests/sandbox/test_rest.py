@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from azrepos.sandbox.pats import PAT_PATTERN
+from azrepos_sandbox.identity.pats import PAT_PATTERN
 
 
 def _challenges(response: requests.Response) -> list[str]:

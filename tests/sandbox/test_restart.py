@@ -18,7 +18,7 @@ def test_restart_keeps_state(tmp_path, make_key):
         assert created.status_code == 200, created.text
         key_id = created.json()["authorizationId"]
         ca_pem = (state / "tls" / "ca.pem").read_bytes()
-        busy = subprocess.run([sys.executable, "-m", "azrepos.sandbox", "--state-dir",
+        busy = subprocess.run([sys.executable, "-m", "azrepos_sandbox", "--state-dir",
                                str(state)], capture_output=True, text=True, timeout=60)
         assert busy.returncode == 1 and "another sandbox" in busy.stderr
     finally:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from azrepos.sandbox.runner import run_sandbox
-from azrepos.sandbox.safe_path import is_safe_path
-from azrepos.sandbox.sshd import gate_script_dir
+from azrepos_sandbox.git.safe_path import is_safe_path
+from azrepos_sandbox.git.sshd import gate_script_dir
+from azrepos_sandbox.runner import run_sandbox
 
 
 def test_gate_script_leaves_unsafe_state_dirs_and_prefers_runtime_dirs(tmp_path, monkeypatch):

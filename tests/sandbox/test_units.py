@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from azrepos.sandbox.http_server import BodyError, read_chunked
-from azrepos.sandbox.pats import PAT_PATTERN, generate_pat, hash_pat
-from azrepos.sandbox.safe_path import is_safe_path
-from azrepos.sandbox.ssh_gate import parse_command
+from azrepos_sandbox.git.safe_path import is_safe_path
+from azrepos_sandbox.git.ssh_gate import parse_command
+from azrepos_sandbox.http_server import BodyError, read_chunked
+from azrepos_sandbox.identity.pats import PAT_PATTERN, generate_pat, hash_pat
 
 
 def test_pat_has_the_current_84_char_format():

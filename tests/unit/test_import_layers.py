@@ -23,14 +23,13 @@ LAYERS: dict[str, int] = {
     "azrepos.connection": SERVICE,
     "azrepos.rest": PRIMITIVE, "azrepos.secretstore": PRIMITIVE, "azrepos.fileio": PRIMITIVE,
     "azrepos.urls": PRIMITIVE, "azrepos.errors": PRIMITIVE, "azrepos.redaction": PRIMITIVE,
-    "azrepos.state_files": PRIMITIVE, "azrepos": PRIMITIVE,
+    "azrepos.state_files": PRIMITIVE, "azrepos.git_command": PRIMITIVE, "azrepos": PRIMITIVE,
 }
-# The offline stand-in is its own judge (issue 10, item 1): only the delegating command reaches it.
-SANDBOX = ("azrepos.sandbox", "azrepos.sandbox_launcher")
-MAY_IMPORT_SANDBOX = {
-    "azrepos.cli.sandbox",
-    "azrepos.cli.demo",  # issue 10 item 5: the demo driver moves out of the product; drop then
-}
+# The offline stand-in is its own distribution and judge: the core never imports it (the
+# `azrepos sandbox` command hands over to its process), and it imports nothing from the core.
+SANDBOX = ("azrepos_sandbox",)
+SANDBOX_SRC = ROOT / "sandbox" / "src"
+MAY_IMPORT_SANDBOX: set[str] = set()
 
 # Known exceptions, each to be removed by the change that fixes it.
 # Cycles tolerated for now, each with the issue that removes it (credential.fast <-> helper went
@@ -38,16 +37,15 @@ MAY_IMPORT_SANDBOX = {
 KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(CORE.parent).with_suffix("").parts)
+def module_name(path: Path, src: Path = CORE.parent) -> str:
+    parts = list(path.relative_to(src).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
 def core_modules() -> dict[str, Path]:
-    found = {module_name(p): p for p in CORE.rglob("*.py")}
-    return {name: path for name, path in found.items() if not name.startswith(SANDBOX)}
+    return {module_name(p): p for p in CORE.rglob("*.py")}
 
 
 def imported(name: str, path: Path) -> Iterator[str]:
@@ -172,3 +170,26 @@ def test_the_contract_sees_an_upward_import(tmp_path: Path) -> None:
     targets = set(imported("azrepos.rest.client", source))
     assert "azrepos.sshkeys.public_key" in targets and "azrepos.cli.context" in targets
     assert layer_of("azrepos.cli.context") > layer_of("azrepos.rest.client") > 0
+
+
+def test_the_sandbox_imports_nothing_from_azrepos() -> None:
+    reached = sorted(
+        f"{name} imports {target}"
+        for path in (SANDBOX_SRC / "azrepos_sandbox").rglob("*.py")
+        for name in [module_name(path, SANDBOX_SRC)]
+        for target in imported(name, path)
+        if target == "azrepos" or target.startswith("azrepos.")
+    )
+    assert not reached, "\n".join(reached)
+
+
+def test_every_sandbox_module_loads_with_azrepos_absent() -> None:
+    """The same, as Python sees it: with ``azrepos`` made unimportable, all of it loads."""
+    import subprocess
+    import sys
+
+    names = sorted(module_name(p, SANDBOX_SRC) for p in (SANDBOX_SRC / "azrepos_sandbox").rglob("*.py"))
+    code = ("import importlib, sys\nsys.modules['azrepos'] = None\n"
+            f"for name in {names!r}:\n    importlib.import_module(name)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]

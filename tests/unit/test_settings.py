@@ -3,8 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from azrepos.config.settings import resolve, resolve_seconds
+from azrepos.auth.credentials import PatCredential
+from azrepos.config import settings
+from azrepos.config.settings import Snapshot, resolve
+from azrepos.connection import profile_for
 from azrepos.errors import UsageError
+from azrepos.redaction import Secret
 
 
 def git_config(home: Path, *args: str) -> None:
@@ -43,4 +47,32 @@ def test_bad_durations_name_the_setting(home: Path, monkeypatch: pytest.MonkeyPa
                                         value: str) -> None:
     monkeypatch.setenv("AZREPOS_HTTP_TIMEOUT", value)
     with pytest.raises(UsageError, match="AZREPOS_HTTP_TIMEOUT"):
-        resolve_seconds("http_timeout")
+        Snapshot().seconds("http_timeout")
+
+
+def test_a_profile_reads_git_config_once_and_feeds_the_client(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AZREPOS_HTTP_TIMEOUT", "AZREPOS_RETRY_BUDGET", "AZREPOS_SECRET_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    git_config(home, "azrepos.https://tfs.example.com.httpTimeout", "7")
+    git_config(home, "azrepos.retryBudget", "11")
+    git_config(home, "azrepos.caBundle", "/etc/ca.pem")
+    calls = []
+    real_run = subprocess.run
+
+    def counting_run(args, *rest, **kwargs):
+        calls.append(args)
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(settings.subprocess, "run", counting_run)
+    profile = profile_for("https://tfs.example.com/tfs/C")
+    client = profile.client(PatCredential(Secret("p" * 52), "test"))
+    assert (profile.ca_bundle, profile.settings.get("secret_store")) == ("/etc/ca.pem", "auto")
+    policy = client.transport.policy
+    assert (policy.read_timeout, policy.total_budget) == (7.0, 11.0)
+    assert len(calls) == 1 and "--get-urlmatch" in calls[0]
+
+
+def test_an_explicit_ca_wins_over_settings(home: Path) -> None:
+    git_config(home, "azrepos.caBundle", "/etc/ca.pem")
+    assert profile_for("https://dev.azure.com/c", ca_bundle="/opt/mine.pem").ca_bundle == "/opt/mine.pem"

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from ..config import environment, gitconfig
 from ..config.gcm import find_gcm
+from ..connection import profile_for
 from ..errors import ConfigError, UsageError
-from ..urls import parse_org_url
-from .context import ca_bundle
 from .output import emit
 
 
@@ -37,9 +36,10 @@ def run(args: argparse.Namespace) -> int:
         changed = gitconfig.uninstall(home)
         emit(args.json, {"changed": changed}, "removed" if changed else "nothing to remove")
         return 0
-    orgs = [parse_org_url(url) for url in args.org or []]
-    entries = [gitconfig.OrgEntry(org.url, ca_bundle(org.url) if org.kind == "server" else None)
-               for org in orgs]
+    profiles = [profile_for(url) for url in args.org or []]
+    orgs = [profile.org for profile in profiles]
+    entries = [gitconfig.OrgEntry(p.org.url, p.ca_bundle if p.org.kind == "server" else None)
+               for p in profiles]
     if args.helper == "gcm":
         machine = environment.detect()
         settings, wsl_path = gitconfig.gcm_settings(

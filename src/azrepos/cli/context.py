@@ -8,14 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..auth.chain import resolve_credential
-from ..config.settings import resolve
-from ..connection import ca_bundle, client_for, secret_store
+from ..connection import ConnectionProfile, profile_for
 from ..rest.client import AzureDevOpsClient
 from ..secretstore.base import SecretStore
-from ..urls import Organization, parse_org_url
+from ..urls import Organization
 from .output import warn
-
-__all__ = ["OrgContext", "add_org_arguments", "ca_bundle", "client_for"]
 
 
 def add_org_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,13 +31,16 @@ class OrgContext:
     args: argparse.Namespace
 
     @cached_property
+    def profile(self) -> ConnectionProfile:
+        return profile_for(self.args.org, vssps_url=self.args.vssps_url)
+
+    @property
     def org(self) -> Organization:
-        vssps = self.args.vssps_url or resolve("vssps_url", url=self.args.org)
-        return parse_org_url(self.args.org, vssps)
+        return self.profile.org
 
     @cached_property
     def store(self) -> SecretStore:
-        choice = secret_store(self.org.url)
+        choice = self.profile.secret_store()
         if choice.warning:
             warn(choice.warning)
         return choice.store
@@ -49,6 +49,6 @@ class OrgContext:
     def client(self) -> AzureDevOpsClient:
         credential = resolve_credential(
             self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin,
-            open_store=lambda: self.store, ca_bundle=ca_bundle(self.org.url),
+            open_store=lambda: self.store, ca_bundle=self.profile.ca_bundle,
         )
-        return client_for(self.org, credential)
+        return self.profile.client(credential)

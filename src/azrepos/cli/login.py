@@ -14,7 +14,7 @@ from ..auth.token_cache import cached_access_token
 from ..credential import pat_details
 from ..errors import UsageError
 from ..rest.models import format_time
-from .context import OrgContext, ca_bundle, client_for
+from .context import OrgContext
 from .output import emit, warn
 
 
@@ -65,7 +65,7 @@ def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
         return 0
     who = ""
     if args.verify:  # check first, so a bad PAT never gets stored
-        who = f" for {client_for(ctx.org, credential).connection_data().user.display_name}"
+        who = f" for {ctx.profile.client(credential).connection_data().user.display_name}"
     ctx.store.set(store_key(ctx.org), credential.pat)
     pat_details.forget(ctx.org.url)  # the old PAT's user name and expiry are not this one's
     emit(args.json, {"changed": True, "org_url": ctx.org.url, "store": ctx.store.name,
@@ -79,7 +79,7 @@ def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
 
     if args.client_secret_stdin and not args.service_principal:
         raise UsageError("--client-secret-stdin goes with --service-principal CLIENT_ID")
-    ca = ca_bundle(ctx.org.url)
+    ca = ctx.profile.ca_bundle
     authority = authority_from_tenant(args.tenant) if args.tenant else discover(ctx.org.url, ca)
     client_id = args.service_principal or args.managed_identity or args.client_id or GCM_CLIENT_ID
     signin = EntraSignIn(ctx.org.url, authority, client_id=client_id, ca_bundle=ca)
@@ -102,7 +102,7 @@ def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
     who = token.username
     if args.verify:
         credential = BearerCredential(lambda: token.access_token, "Entra sign-in")
-        who = client_for(ctx.org, credential).connection_data().user.display_name or who
+        who = ctx.profile.client(credential).connection_data().user.display_name or who
     until = format_time_epoch(token.expires_on)
     emit(args.json, {"changed": True, "org_url": ctx.org.url, "method": "entra",
                      "user": who, "tenant": authority.tenant, "expires_on": until},

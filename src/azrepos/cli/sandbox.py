@@ -1,9 +1,15 @@
-"""``azrepos sandbox``: run the offline Azure DevOps stand-in in the foreground."""
+"""``azrepos sandbox``: runs the offline Azure DevOps stand-in, which is its own distribution
+(``azrepos-sandbox``); this command only hands over to it when it is installed."""
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
+import sys
 from pathlib import Path
+
+from ..errors import UsageError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -18,6 +24,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..sandbox.runner import run_sandbox  # the server side is only loaded here
-
-    return run_sandbox(args.state_dir.resolve(), port=args.port, ssh_port=args.ssh_port)
+    if importlib.util.find_spec("azrepos_sandbox") is None:
+        raise UsageError("the sandbox is not installed (it is its own distribution, "
+                         "azrepos-sandbox)",
+                         hint="from a checkout: pip install ./sandbox  (scripts/bootstrap does)")
+    argv = [sys.executable, "-m", "azrepos_sandbox", "--state-dir", str(args.state_dir.resolve()),
+            "--port", str(args.port), "--ssh-port", str(args.ssh_port)]
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)  # noqa: S606 - the sandbox owns the process, signals and all

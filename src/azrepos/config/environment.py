@@ -22,7 +22,7 @@ class Machine:
 
 
 @dataclass(frozen=True)
-class StoreChoice:
+class GcmStoreChoice:
     credential_store: str | None  # None on WSL: Windows' GCM keeps its own store
     cache_options: str | None
     helper_path: str | None  # set only where the helper must be another binary (WSL)
@@ -57,20 +57,20 @@ def detect(env: Mapping[str, str] | None = None, root: str = "/") -> Machine:
     return Machine("headless", pass_ready)
 
 
-def gcm_store_for(machine: Machine) -> StoreChoice:
+def gcm_store_for(machine: Machine) -> GcmStoreChoice:
     cache = f"--timeout {CACHE_TIMEOUT}"
     match machine.kind:
         case "desktop":
-            return StoreChoice("secretservice", None, None,
+            return GcmStoreChoice("secretservice", None, None,
                                "a desktop session with D-Bus: the Secret Service keyring")
         case "wsl":
-            return StoreChoice(None, None, WINDOWS_GCM,
+            return GcmStoreChoice(None, None, WINDOWS_GCM,
                                "WSL: Git for Windows' GCM and the Windows Credential Manager")
         case "container":
-            return StoreChoice("cache", cache, None,
+            return GcmStoreChoice("cache", cache, None,
                                "a container: in-memory cache, nothing written to the image")
         case _ if machine.pass_initialised:
-            return StoreChoice("gpg", None, None, "no display, and `pass` is initialised")
+            return GcmStoreChoice("gpg", None, None, "no display, and `pass` is initialised")
         case _:
-            return StoreChoice("cache", cache, None,
+            return GcmStoreChoice("cache", cache, None,
                                "no display and no `pass` store: in-memory cache")

@@ -8,14 +8,13 @@ the user's gitconfig is rewritten. No secret is ever written here.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..fileio import write_atomic
+from ..git_command import run_git
 from .environment import Machine, gcm_store_for
 from .templates import render
 
@@ -55,13 +54,6 @@ def render_spec(spec: GitConfigSpec) -> str:
                   helper_path=spec.helper_path, gcm=spec.gcm, ssh_rewrites=spec.ssh_rewrites)
 
 
-def _git(*args: str) -> subprocess.CompletedProcess[str]:
-    git = shutil.which("git")
-    if git is None:
-        raise ConfigError("git is not installed", hint="install git, then run again")
-    return subprocess.run([git, *args], capture_output=True, text=True, check=False, timeout=30)
-
-
 def install(home: Path, spec: GitConfigSpec) -> bool:
     """Write the include file and make the global gitconfig include it; True if changed."""
     target = include_path(home)
@@ -70,9 +62,9 @@ def install(home: Path, spec: GitConfigSpec) -> bool:
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         write_atomic(target, text, mode=0o644)
         changed = True
-    includes = _git("config", "--global", "--get-all", "include.path").stdout.split("\n")
+    includes = run_git("config", "--global", "--get-all", "include.path").stdout.split("\n")
     if str(target) not in includes:
-        done = _git("config", "--global", "--add", "include.path", str(target))
+        done = run_git("config", "--global", "--add", "include.path", str(target))
         if done.returncode != 0:
             raise ConfigError(f"git config failed: {done.stderr.strip()}",
                               hint="check that your ~/.gitconfig is valid")
@@ -83,9 +75,9 @@ def install(home: Path, spec: GitConfigSpec) -> bool:
 def uninstall(home: Path) -> bool:
     target = include_path(home)
     changed = False
-    includes = _git("config", "--global", "--get-all", "include.path").stdout.split("\n")
+    includes = run_git("config", "--global", "--get-all", "include.path").stdout.split("\n")
     if str(target) in includes:
-        _git("config", "--global", "--fixed-value", "--unset-all", "include.path", str(target))
+        run_git("config", "--global", "--fixed-value", "--unset-all", "include.path", str(target))
         changed = True
     if target.exists():
         target.unlink()

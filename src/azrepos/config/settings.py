@@ -7,10 +7,15 @@ user can predict any setting from its name.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from ..errors import ConfigError
+from ..git_command import config_get as git_config_get
+from ..git_command import run_git
+
+__all__ = ["SETTINGS", "Snapshot", "git_config_get", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -31,42 +36,58 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-def git_config_get(key: str, url: str | None = None) -> str | None:
-    """Read one git config value; with ``url``, as git itself would match it for that URL."""
-    git = shutil.which("git")
-    if git is None:
-        return None
-    args = [git, "config", "--get-urlmatch", key, url] if url else [git, "config", "--get", key]
+def _azrepos_section(url: str | None) -> dict[str, str]:
+    """Every ``azrepos.*`` git config value (keys lower-cased), URL-matched as git matches
+    ``http.<url>.*``, read with one git call."""
+    args = (["config", "--get-urlmatch", "azrepos", url] if url
+            else ["config", "--get-regexp", r"^azrepos\."])
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    value = done.stdout.strip()
-    return value if done.returncode == 0 and value else None
+        done = run_git(*args, timeout=10)
+    except (ConfigError, OSError, subprocess.TimeoutExpired):
+        return {}
+    found = {}
+    for line in done.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        found[key.lower()] = value.strip()
+    return found
+
+
+class Snapshot:
+    """All settings for one URL: the environment, then URL-scoped git config (read once, on
+    first need), then the defaults."""
+
+    def __init__(self, url: str | None = None, env: Mapping[str, str] | None = None) -> None:
+        self.url = url
+        self._env = os.environ if env is None else env
+        self._git: dict[str, str] | None = None
+
+    def get(self, name: str) -> str | None:
+        setting = SETTINGS[name]
+        for variable in setting.env:
+            value = self._env.get(variable)
+            if value:
+                return value
+        if self._git is None:
+            self._git = _azrepos_section(self.url)
+        return self._git.get(setting.git_key.lower()) or setting.default
+
+    def seconds(self, name: str) -> float:
+        """A duration setting in seconds; a bad value is a usage error naming the setting."""
+        from ..errors import UsageError
+
+        raw = self.get(name) or ""
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not 0 < value <= 3600:
+            setting = SETTINGS[name]
+            raise UsageError(f"{setting.env[0]} / {setting.git_key} must be a number of "
+                             f"seconds between 0 and 3600, not {raw!r}",
+                             hint=f"unset {setting.env[0]}")
+        return value
 
 
 def resolve(name: str, *, url: str | None = None, env: Mapping[str, str] | None = None
             ) -> str | None:
-    setting = SETTINGS[name]
-    environ = os.environ if env is None else env
-    for variable in setting.env:
-        value = environ.get(variable)
-        if value:
-            return value
-    return git_config_get(setting.git_key, url) or setting.default
-
-
-def resolve_seconds(name: str, *, url: str | None = None) -> float:
-    """A duration setting in seconds; a bad value is a usage error naming the setting."""
-    from ..errors import UsageError
-
-    raw = resolve(name, url=url) or ""
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 3600:
-        setting = SETTINGS[name]
-        raise UsageError(f"{setting.env[0]} / {setting.git_key} must be a number of seconds "
-                         f"between 0 and 3600, not {raw!r}", hint=f"unset {setting.env[0]}")
-    return value
+    return Snapshot(url, env).get(name)

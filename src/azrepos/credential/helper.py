@@ -13,8 +13,7 @@ from io import TextIOBase
 
 from ..auth import accounts
 from ..auth.pat_sources import store_key
-from ..config.settings import git_config_get
-from ..connection import ca_bundle, secret_store
+from ..connection import profile_of, secret_store
 from ..errors import AzreposError
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
@@ -57,9 +56,7 @@ def can_prompt() -> bool:
 
 
 def _ca_bundle(org: Organization) -> str | None:
-    # After our own setting, git's CA for this URL (what configure-git writes), as GCM does.
-    return (ca_bundle(org.url) or os.environ.get("GIT_SSL_CAINFO")
-            or git_config_get("http.sslCAInfo", org.url))
+    return profile_of(org).git_ca_bundle
 
 
 def entra_token(org: Organization) -> tuple[Secret, int] | None:

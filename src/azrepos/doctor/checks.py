@@ -15,9 +15,10 @@ from ..auth import accounts
 from ..auth.chain import resolve_credential
 from ..auth.pat_sources import PAT_ENV, store_key
 from ..config import environment
-from ..config.settings import git_config_get
-from ..connection import client_for, secret_store
+from ..connection import ConnectionProfile
 from ..errors import AzreposError, CredentialMissing
+from ..git_command import config_get as git_config_get
+from ..git_command import run_git
 from ..rest.client import AzureDevOpsClient
 from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of
@@ -30,18 +31,19 @@ HELPERS = ("git-credential-azrepos", "azrepos", "git-credential-manager", "manag
 @dataclass
 class Context:
     ref: RepoRef
-    org: Organization
+    profile: ConnectionProfile
     home: Path
-    ca_bundle: str | None
     key_path: Path | None
     client: AzureDevOpsClient | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def org(self) -> Organization:
+        return self.profile.org
 
-def _git(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"}
-    return subprocess.run(["git", *args], capture_output=True, text=True, timeout=timeout,
-                          env=env, check=False, stdin=subprocess.DEVNULL)
+    @property
+    def ca_bundle(self) -> str | None:
+        return self.profile.ca_bundle
 
 
 def url_check(ctx: Context) -> Check:
@@ -85,7 +87,7 @@ def credential_check(ctx: Context) -> Check:
     if accounts.find(ctx.org.url):
         sources.append("Entra sign-in")
     try:
-        if secret_store(ctx.org.url).store.get(store_key(ctx.org)):
+        if ctx.profile.secret_store().store.get(store_key(ctx.org)):
             sources.append("stored PAT")
     except AzreposError:
         pass
@@ -98,9 +100,9 @@ def credential_check(ctx: Context) -> Check:
 def rest_check(ctx: Context) -> Check:
     try:
         credential = resolve_credential(ctx.org, pat_stdin=False, stdin=open(os.devnull),  # noqa: SIM115
-                                        open_store=lambda: secret_store(ctx.org.url).store,
+                                        open_store=lambda: ctx.profile.secret_store().store,
                                         ca_bundle=ctx.ca_bundle)
-        ctx.client = client_for(ctx.org, credential)
+        ctx.client = ctx.profile.client(credential)
         data = ctx.client.connection_data()
     except CredentialMissing:
         return Check("REST auth", SKIP, "no credential to call the REST API with",
@@ -115,7 +117,7 @@ def ls_remote_check(ctx: Context) -> Check:
     url = ctx.ref.https_url
     if not url:
         return Check("git over HTTPS", SKIP, "not a repository URL")
-    done = _git("ls-remote", "--heads", url)
+    done = run_git("ls-remote", "--heads", url, timeout=60)
     if done.returncode == 0:
         return Check("git over HTTPS", PASS, f"git ls-remote works ({len(done.stdout.splitlines())}"
                      " branches)")
@@ -186,7 +188,7 @@ def _ssh_answer(ctx: Context) -> Check:
 
 
 def gitconfig_check(ctx: Context) -> Check:
-    done = _git("config", "--get-regexp", r"^credential\.(.*\.)?helper$")
+    done = run_git("config", "--get-regexp", r"^credential\.(.*\.)?helper$")
     helpers = [line.split(" ", 1)[1] if " " in line else "" for line in done.stdout.splitlines()]
     effective = git_config_get("credential.helper", ctx.org.url) or ""
     problems = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config.settings import resolve
+from ..connection import profile_of
 from ..errors import UsageError
 from ..urls import parse_org_url, parse_repo_url
 from . import checks
@@ -20,8 +20,7 @@ def diagnose(url: str, *, org_url: str | None = None, key_path: Path | None = No
     except UsageError as exc:
         report.add(Check("URL", FAIL, exc.message, exc.hint))
         return report
-    ctx = checks.Context(ref, org, home or Path.home(), resolve("ca_bundle", url=org.url),
-                         key_path)
+    ctx = checks.Context(ref, profile_of(org), home or Path.home(), key_path)
     report.add(checks.url_check(ctx))
     if report.add(checks.tls_check(ctx)).status == FAIL:
         report.add(Check("REST auth", SKIP, "needs DNS and TLS first"))

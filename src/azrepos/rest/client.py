@@ -114,7 +114,7 @@ class AzureDevOpsClient:
             headers={"Authorization": self._credential.authorization()},
         )
         if response.status_code >= 400:
-            raise self._error(response, label, scope)
+            raise self._error(response, label, scope, base)
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -127,7 +127,8 @@ class AzureDevOpsClient:
                 hint="check --org, and that no proxy or sign-in page is in the way",
             ) from None
 
-    def _error(self, response: requests.Response, label: str, scope: str) -> ApiError:
+    def _error(self, response: requests.Response, label: str, scope: str, base: str
+               ) -> ApiError:
         status = response.status_code
         message, tf_code = _error_detail(response)
         detail = f": {message}" if message else ""
@@ -145,12 +146,20 @@ class AzureDevOpsClient:
                 tf_code=tf_code,
                 hint=f"use a PAT or token that has {scope} for {self.org.name}",
             )
-        if status == 404:
+        if status == 404 and base == self.org.url:
             return NotFound(
                 f"organization not found at {self.org.url} ({label}){detail}",
                 status=404,
                 tf_code=tf_code,
                 hint="check the organization name in --org (https://dev.azure.com/ORG)",
+            )
+        if status == 404:  # the identity service: the key, or the service for this org
+            return NotFound(
+                f"{label}: not found at the identity service {base}{detail}",
+                status=404,
+                tf_code=tf_code,
+                hint=f"check the key is still registered, and that {base} serves {self.org.url} "
+                "(--vssps-url)",
             )
         return ApiError(f"{label} failed with HTTP {status}{detail}", status=status, tf_code=tf_code)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import AzreposError, ConfigError
 from ..fileio import ensure_private_dir, write_atomic
 from .public_key import parse
 
@@ -24,17 +24,33 @@ def host_pattern(host: str, port: int | None = None) -> str:
     return f"[{host}]:{port}" if port and port != 22 else host
 
 
-def pin(
-    known_hosts: Path,
-    hosts: list[str],
-    key_line: str = AZURE_HOST_KEY,
-    expected_fingerprint: str = AZURE_HOST_KEY_FINGERPRINT,
-) -> bool:
-    """Make sure ``known_hosts`` trusts ``key_line`` for ``hosts``. Returns True if it wrote.
+def trusted_offer(offered: list[str], expected_fingerprint: str, host: str) -> str:
+    """The ``TYPE BASE64`` key among those a host offered (``ssh-keyscan`` lines, with or
+    without the host name first) whose fingerprint is the expected one."""
+    for line in offered:
+        fields = line.split()
+        if not fields or line.startswith("#"):
+            continue
+        candidate = " ".join(fields[1:3] if not fields[0].startswith(("ssh-", "ecdsa-")) else
+                             fields[:2])
+        try:
+            if parse(candidate).fingerprint == expected_fingerprint:
+                return candidate
+        except AzreposError:
+            continue
+    raise ConfigError(
+        f"{host} did not offer a host key with fingerprint {expected_fingerprint}; refusing "
+        "to trust it",
+        hint="check that nothing intercepts SSH traffic, and the fingerprint you were given",
+    )
 
-    The key is checked against the expected fingerprint first, and a different key already
-    pinned for one of the hosts is an error (it could be an attack), never silently replaced.
-    """
+
+def missing_line(existing: str, hosts: list[str], key_line: str, expected_fingerprint: str,
+                 where: str) -> str | None:
+    """The known_hosts line that pins ``key_line`` for the hosts not yet pinned in
+    ``existing`` (None when all are). The key is checked against the expected fingerprint, and
+    a different key already pinned for a host is an error (it could be an attack), never
+    silently replaced."""
     key = parse(key_line)
     if key.fingerprint != expected_fingerprint:
         raise ConfigError(
@@ -42,7 +58,6 @@ def pin(
             f"{expected_fingerprint}; refusing to trust it",
             hint="check that nothing intercepts SSH traffic, then retry",
         )
-    existing = known_hosts.read_text(encoding="utf-8") if known_hosts.exists() else ""
     missing = []
     for host in hosts:
         found = False
@@ -50,24 +65,32 @@ def pin(
             fields = line.split()
             if len(fields) < 3 or line.startswith(("#", "|", "@")):
                 continue
-            if host not in fields[0].split(","):
+            if host not in fields[0].split(",") or fields[1] != key.key_type:
                 continue
-            if fields[1] != key.key_type:
-                continue
-            if parse(" ".join(fields[1:3])).fingerprint == key.fingerprint:
-                found = True
-            else:
+            if parse(" ".join(fields[1:3])).fingerprint != key.fingerprint:
                 raise ConfigError(
-                    f"{known_hosts} already pins a different {key.key_type} key for {host}",
+                    f"{where} already pins a different {key.key_type} key for {host}",
                     hint=f"if you trust the published key, remove it: ssh-keygen -R '{host}' "
-                    f"-f {known_hosts}",
+                    f"-f {where}",
                 )
+            found = True
         if not found:
             missing.append(host)
-    if not missing:
+    return f"{','.join(missing)} {key.key_type} {key.line.split()[1]}" if missing else None
+
+
+def pin(
+    known_hosts: Path,
+    hosts: list[str],
+    key_line: str = AZURE_HOST_KEY,
+    expected_fingerprint: str = AZURE_HOST_KEY_FINGERPRINT,
+) -> bool:
+    """Make sure ``known_hosts`` trusts ``key_line`` for ``hosts``. Returns True if it wrote."""
+    existing = known_hosts.read_text(encoding="utf-8") if known_hosts.exists() else ""
+    line = missing_line(existing, hosts, key_line, expected_fingerprint, str(known_hosts))
+    if line is None:
         return False
     ensure_private_dir(known_hosts.parent)
     prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
-    body = f"{','.join(missing)} {key.key_type} {parse(key_line).line.split()[1]}\n"
-    write_atomic(known_hosts, prefix + body, mode=0o644)
+    write_atomic(known_hosts, prefix + line + "\n", mode=0o644)
     return True

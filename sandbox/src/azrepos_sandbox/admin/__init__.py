@@ -1,0 +1,1 @@
+"""The sandbox's admin API area."""

@@ -1,0 +1,174 @@
+"""Routing for the sandbox's HTTPS server: faults first, then org, auth, and the route.
+
+Organization routes are a table (``ROUTES``, in the style of moto's ``url_paths``): a regular
+expression over the path after the organization, the methods it answers, and the API area's
+handler. A new API area adds a folder and a row here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from azrepos_sandbox.admin.faults import Faults, fault_response
+from azrepos_sandbox.admin.request_log import LOGGER_NAME, RequestLog
+from azrepos_sandbox.git.smart_http import git_route, run_http_backend
+from azrepos_sandbox.http_types import Request, Response, json_response, tf_error
+from azrepos_sandbox.identity.connection_data import connection_data
+from azrepos_sandbox.identity.pat_auth import (
+    Authenticator,
+    Principal,
+    authenticate,
+    missing_scope,
+    unauthorized,
+)
+from azrepos_sandbox.session_tokens import api as session_tokens
+from azrepos_sandbox.store import Org, Store
+
+Handler = Callable[[Request], Response]
+_log = logging.getLogger(LOGGER_NAME)
+
+
+@dataclass
+class SandboxApp:
+    store: Store
+    base_url: str  # https://127.0.0.1:{port}, no trailing slash
+    deployment_id: str
+    repos_root: Path
+    authenticators: list[Authenticator]
+    faults: Faults = field(default_factory=Faults)
+    request_log: RequestLog = field(default_factory=RequestLog)
+    # First path segment (lower case) -> (handler, whether faults apply), checked before org
+    # routes. Admin lives at "_sandbox"; the Entra stand-in at the tenant id and "msi".
+    mounts: dict[str, tuple[Handler, bool]] = field(default_factory=dict)
+
+    def mount(self, first_segment: str, handler: Handler, *, faults: bool = False) -> None:
+        self.mounts[first_segment.lower()] = (handler, faults)
+
+    def respond(self, request: Request) -> Response:
+        segments = request.segments
+        mounted = self.mounts.get(segments[0].lower()) if segments else None
+        try:
+            if mounted is None:
+                response = self._with_faults(request, self._org_route)
+            else:
+                handler, faults = mounted
+                response = self._with_faults(request, handler) if faults else handler(request)
+        except Exception:
+            _log.exception("%s %s failed", request.method, request.path)
+            response = tf_error(500, "TF400898: An Internal Error Occurred (see sandbox.log).",
+                                "InternalServerErrorException")
+        if mounted is None:
+            response.kind = _kind(segments)
+        scheme = (request.headers.get("Authorization") or "").strip().partition(" ")[0]
+        self.request_log.record(request.method, request.path, response.status, response.kind,
+                                response.fault, auth=scheme.capitalize() or None)
+        return response
+
+    def _with_faults(self, request: Request, handler: Handler) -> Response:
+        fault = self.faults.take(request.method, request.path)
+        if fault is None:
+            return handler(request)
+        if fault.delay > 0 and not fault.after_processing:
+            time.sleep(fault.delay)
+        response = fault_response(fault) if fault.status is not None else handler(request)
+        if fault.after_processing:
+            # The work is done (e.g. a key was created), but the answer comes too late.
+            time.sleep(fault.delay)
+        response.fault = fault.describe()
+        return response
+
+    def _org_route(self, request: Request) -> Response:
+        segments = request.segments
+        if not segments:
+            return tf_error(404, "Name an organization: https://127.0.0.1:{port}/{org}.",
+                            "HttpException")
+        name = unquote(segments[0])
+        org = self.store.org_by_name(name)
+        if org is None:
+            # The TF code is sandbox-chosen; Azure DevOps answers 404 for an unknown org.
+            return tf_error(404, f"TF400904: The organization '{name}' was not found.",
+                            "OrganizationNotFoundException")
+        principal = authenticate(self.authenticators, request.headers)
+        if principal is None:
+            return unauthorized(self.base_url, org.tenant_id)
+        rest = "/".join(segments[1:])
+        for route in ROUTES:
+            match = route.pattern.fullmatch(rest)
+            if match and request.method in route.methods:
+                return route.handler(self, RouteCall(org, principal, request, match))
+        return tf_error(404, f"The controller for path '{request.path}' was not found or "
+                             "does not implement IController.", "HttpException")
+
+    def _organization(self, call: RouteCall) -> Response:
+        return json_response(200, {"id": call.org.id, "name": call.org.name})
+
+    def _connection_data(self, call: RouteCall) -> Response:
+        return json_response(200, connection_data(call.org, call.principal.user,
+                                                  self.deployment_id))
+
+    def _session_tokens(self, call: RouteCall) -> Response:
+        token_id = call.match["token_id"]
+        return session_tokens.handle(self.store, call.principal, call.request,
+                                     [token_id] if token_id is not None else [],
+                                     self.base_url + call.request.path)
+
+    def _git_route(self, call: RouteCall) -> Response:
+        return self._git(call.org, call.principal, call.request,
+                         call.request.segments[1:])
+
+    def _git(self, org: Org, principal: Principal, request: Request,
+             rest: list[str]) -> Response:
+        project, repo_name = unquote(rest[0]), unquote(rest[2]).removesuffix(".git")
+        route = git_route(rest[3:], request)
+        repo = self.store.repo(org.id, project, repo_name)
+        if repo is None or route is None:
+            return Response(
+                404,
+                f"TF401019: The Git repository with name or identifier {repo_name} does not "
+                "exist or you do not have permissions for the operation you are "
+                "attempting.\n".encode(),
+                [("Content-Type", "text/plain; charset=utf-8")],
+            )
+        inner_path, scope = route
+        if not principal.has_scope(scope):
+            return missing_scope(scope, self.base_url + request.path)
+        return run_http_backend(self.repos_root, repo.rel_path, inner_path, request, principal)
+
+
+@dataclass(frozen=True)
+class RouteCall:
+    org: Org
+    principal: Principal
+    request: Request
+    match: re.Match[str]
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: re.Pattern[str]  # over the path after the organization, matched whole
+    methods: frozenset[str]
+    handler: Callable[[SandboxApp, RouteCall], Response]
+
+
+def _route(pattern: str, methods: str, handler: Callable[[SandboxApp, RouteCall], Response]
+           ) -> Route:
+    return Route(re.compile(pattern, re.IGNORECASE), frozenset(methods.split()), handler)
+
+
+ANY = "GET HEAD POST PUT PATCH DELETE"
+ROUTES = (
+    _route(r"", ANY, SandboxApp._organization),
+    _route(r"_apis/connectionData", "GET HEAD", SandboxApp._connection_data),
+    _route(r"_apis/Token/SessionTokens(?:/(?P<token_id>[^/]+))?", ANY, SandboxApp._session_tokens),
+    _route(r"[^/]+/_git/[^/]+(?:/.*)?", ANY, SandboxApp._git_route),
+)
+
+
+def _kind(segments: list[str]) -> str:
+    return "git" if len(segments) >= 3 and segments[2].lower() == "_git" else "rest"

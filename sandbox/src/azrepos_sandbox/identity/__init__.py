@@ -1,0 +1,1 @@
+"""The sandbox's identity API area."""

@@ -1,0 +1,120 @@
+"""First-start seeding: the organization, its users, the seeded PAT and the sample repo.
+
+Each piece is checked on its own, so a start that died half-way is completed next time.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from azrepos_sandbox.constants import (
+    FULL_ACCESS_SCOPE,
+    KNOWN_USERS,
+    ORG_NAME,
+    PROJECT_NAME,
+    REPO_NAME,
+    SEED_PAT_NAME,
+    SEEDED_USER,
+)
+from azrepos_sandbox.disk import replace_file
+from azrepos_sandbox.identity.pats import generate_pat, hash_pat
+from azrepos_sandbox.store import Org, Store, User, new_guid, utc_now
+
+_README = """# hello
+
+A sample repository served by the azrepos sandbox.
+"""
+
+
+@dataclass(frozen=True)
+class Seeded:
+    org: Org
+    user: User
+    pat: str
+    deployment_id: str
+
+
+def ensure_user(store: Store, handle: str, tenant_id: str) -> User:
+    """The user named ``handle`` (one of KNOWN_USERS), created on first use."""
+    existing = store.user_by_handle(handle)
+    if existing is not None:
+        return existing
+    display_name, email = KNOWN_USERS[handle]
+    return store.add_user(handle, display_name, email, tenant_id)
+
+
+def issue_pat(store: Store, user: User, scopes: list[str], valid_days: float) -> str:
+    pat = generate_pat()
+    store.add_pat(hash_pat(pat), user.id, scopes, utc_now() + timedelta(days=valid_days))
+    return pat
+
+
+def _seed_pat(store: Store, state_dir: Path, user: User) -> str:
+    # Only the hash is in the database; the clear PAT lives in a 0600 file beside it so that
+    # sandbox.json can show it again after a restart.
+    path = state_dir / SEED_PAT_NAME
+    if path.exists():
+        pat = path.read_text().strip()
+        record = store.pat(hash_pat(pat))
+        if record is not None and record.usable():
+            return pat
+    pat = issue_pat(store, user, [FULL_ACCESS_SCOPE], valid_days=365)
+    replace_file(path, pat + "\n", mode=0o600)
+    return pat
+
+
+def _git(git_dir: Path, *args: str, stdin: str | None = None) -> str:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "HOME": str(git_dir),
+        "LC_ALL": "C",
+    }
+    result = subprocess.run(
+        ["git", "--git-dir", str(git_dir),
+         "-c", "user.name=Dev One", "-c", "user.email=dev1@fabrikam.example", *args],
+        input=stdin, capture_output=True, text=True, env=env, check=True,
+    )
+    return result.stdout.strip()
+
+
+def create_bare_repo(path: Path) -> None:
+    """A bare repository on ``main`` with one commit holding README.md, made with plumbing."""
+    tmp = path.with_name(path.name + ".partial")
+    if tmp.exists():
+        subprocess.run(["rm", "-rf", str(tmp)], check=True)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "--quiet", "--bare", str(tmp)], check=True,
+                   env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull})
+    blob = _git(tmp, "hash-object", "-w", "--stdin", stdin=_README)
+    tree = _git(tmp, "mktree", stdin=f"100644 blob {blob}\tREADME.md\n")
+    commit = _git(tmp, "commit-tree", tree, "-m", "Add README.md")
+    _git(tmp, "update-ref", "refs/heads/main", commit)
+    _git(tmp, "symbolic-ref", "HEAD", "refs/heads/main")
+    # Rename last, so a half-made repository is never served.
+    tmp.rename(path)
+
+
+def seed(store: Store, state_dir: Path) -> Seeded:
+    org = store.org_by_name(ORG_NAME)
+    if org is None:
+        org = store.add_org(ORG_NAME, tenant_id=new_guid())
+    deployment_id = store.get_meta("deployment_id")
+    if deployment_id is None:
+        deployment_id = new_guid()
+        store.set_meta("deployment_id", deployment_id)
+    user = ensure_user(store, SEEDED_USER, org.tenant_id)
+    pat = _seed_pat(store, state_dir, user)
+    rel_path = f"{ORG_NAME}/{PROJECT_NAME}/{REPO_NAME}.git"
+    repo_path = state_dir / "repos" / rel_path
+    if not repo_path.exists():
+        create_bare_repo(repo_path)
+    if store.repo(org.id, PROJECT_NAME, REPO_NAME) is None:
+        store.add_repo(org.id, PROJECT_NAME, REPO_NAME, rel_path)
+    return Seeded(org, user, pat, deployment_id)

@@ -1,0 +1,357 @@
+"""The sandbox's state in SQLite: orgs, users, PATs, SSH keys and repositories.
+
+WAL mode lets the server threads and the per-connection ``ssh_gate`` processes read and write
+the same file. One connection per Store, guarded by a lock, serves the server's threads.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from azrepos_sandbox.wire_time import from_wire, to_wire
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orgs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    tenant_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    handle TEXT NOT NULL UNIQUE,
+    descriptor TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    email TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pats (
+    hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    scopes TEXT NOT NULL,
+    valid_to TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS ssh_keys (
+    authorization_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    display_name TEXT NOT NULL,
+    public_data TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT NOT NULL,
+    target_accounts TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS ssh_keys_fingerprint ON ssh_keys(fingerprint);
+CREATE TABLE IF NOT EXISTS repos (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES orgs(id),
+    project TEXT NOT NULL COLLATE NOCASE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    rel_path TEXT NOT NULL,
+    UNIQUE (org_id, project, name)
+);
+"""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Org:
+    id: str
+    name: str
+    tenant_id: str
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    handle: str
+    descriptor: str
+    display_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Pat:
+    hash: str
+    user_id: str
+    scopes: tuple[str, ...]
+    valid_to: datetime
+    revoked: bool
+
+    def usable(self, now: datetime | None = None) -> bool:
+        return not self.revoked and self.valid_to > (now or utc_now())
+
+
+@dataclass(frozen=True)
+class SshKey:
+    authorization_id: str
+    user_id: str
+    display_name: str
+    public_data: str
+    fingerprint: str
+    scope: str
+    valid_from: datetime
+    valid_to: datetime
+    target_accounts: tuple[str, ...]
+    client_id: str
+    revoked: bool
+
+    def is_valid(self, now: datetime | None = None) -> bool:
+        return not self.revoked and self.valid_to > (now or utc_now())
+
+
+@dataclass(frozen=True)
+class Repo:
+    id: str
+    org_id: str
+    project: str
+    name: str
+    rel_path: str
+
+
+def _time(value: str) -> datetime:
+    parsed = from_wire(value)
+    if parsed is None:
+        raise ValueError("empty time in the database")
+    return parsed
+
+
+def _key(row: sqlite3.Row) -> SshKey:
+    return SshKey(
+        authorization_id=row["authorization_id"],
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        public_data=row["public_data"],
+        fingerprint=row["fingerprint"],
+        scope=row["scope"],
+        valid_from=_time(row["valid_from"]),
+        valid_to=_time(row["valid_to"]),
+        target_accounts=tuple(json.loads(row["target_accounts"])),
+        client_id=row["client_id"],
+        revoked=bool(row["revoked"]),
+    )
+
+
+class Store:
+    """Typed access to sandbox.db. Safe to share between threads of one process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, timeout=10, check_same_thread=False,
+                                   isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA busy_timeout = 10000")
+        if self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+            raise RuntimeError(f"{path}: SQLite refused WAL mode")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.executescript(_SCHEMA)
+
+    def ensure_schema(self, script: str) -> None:
+        """Create a companion's tables (e.g. the Entra stand-in's) next to the core ones."""
+        with self._lock:
+            self._db.executescript(script)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so check-then-insert sequences are atomic
+        # across processes too.
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def fetch_one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            row: sqlite3.Row | None = self._db.execute(sql, args).fetchone()
+            return row
+
+    def fetch_all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return list(self._db.execute(sql, args).fetchall())
+
+    # meta -----------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.fetch_one("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row["value"])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # orgs -----------------------------------------------------------------
+    def add_org(self, name: str, tenant_id: str) -> Org:
+        org = Org(new_guid(), name, tenant_id)
+        with self.transaction() as db:
+            db.execute("INSERT INTO orgs VALUES (?, ?, ?)", (org.id, org.name, org.tenant_id))
+        return org
+
+    def org_by_name(self, name: str) -> Org | None:
+        row = self.fetch_one("SELECT * FROM orgs WHERE name = ?", (name,))
+        return None if row is None else Org(row["id"], row["name"], row["tenant_id"])
+
+    # users ----------------------------------------------------------------
+    def add_user(self, handle: str, display_name: str, email: str, tenant_id: str, *,
+                 user_id: str | None = None, descriptor: str | None = None) -> User:
+        user = User(
+            id=user_id or new_guid(),
+            handle=handle,
+            # The shape Azure DevOps uses for an Entra-backed user; apps pass their own.
+            descriptor=descriptor
+            or f"Microsoft.IdentityModel.Claims.ClaimsIdentity;{tenant_id}\\{email}",
+            display_name=display_name,
+            email=email,
+        )
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO users VALUES (?, ?, ?, ?, ?)",
+                (user.id, user.handle, user.descriptor, user.display_name, user.email),
+            )
+        return user
+
+    def user_by_handle(self, handle: str) -> User | None:
+        row = self.fetch_one("SELECT * FROM users WHERE handle = ?", (handle,))
+        return None if row is None else User(*tuple(row))
+
+    def user_by_id(self, user_id: str) -> User | None:
+        row = self.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
+        return None if row is None else User(*tuple(row))
+
+    # pats -----------------------------------------------------------------
+    def add_pat(self, pat_hash: str, user_id: str, scopes: list[str], valid_to: datetime) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO pats (hash, user_id, scopes, valid_to) VALUES (?, ?, ?, ?)",
+                (pat_hash, user_id, json.dumps(scopes), to_wire(valid_to)),
+            )
+
+    def pat(self, pat_hash: str) -> Pat | None:
+        row = self.fetch_one("SELECT * FROM pats WHERE hash = ?", (pat_hash,))
+        if row is None:
+            return None
+        return Pat(row["hash"], row["user_id"], tuple(json.loads(row["scopes"])),
+                   _time(row["valid_to"]), bool(row["revoked"]))
+
+    def revoke_pat(self, pat_hash: str) -> bool:
+        with self.transaction() as db:
+            return db.execute("UPDATE pats SET revoked = 1 WHERE hash = ?",
+                              (pat_hash,)).rowcount > 0
+
+    # ssh keys -------------------------------------------------------------
+    def add_key(self, key: SshKey) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO ssh_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key.authorization_id, key.user_id, key.display_name, key.public_data,
+                 key.fingerprint, key.scope, to_wire(key.valid_from),
+                 to_wire(key.valid_to), json.dumps(list(key.target_accounts)),
+                 key.client_id, int(key.revoked)),
+            )
+
+    def add_key_unless_duplicate(self, key: SshKey) -> SshKey | None:
+        """Insert ``key`` unless a live key with its fingerprint exists; return that one."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT * FROM ssh_keys WHERE fingerprint = ? AND revoked = 0",
+                (key.fingerprint,),
+            ).fetchone()
+            if row is not None:
+                return _key(row)
+            db.execute(
+                "INSERT INTO ssh_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key.authorization_id, key.user_id, key.display_name, key.public_data,
+                 key.fingerprint, key.scope, to_wire(key.valid_from),
+                 to_wire(key.valid_to), json.dumps(list(key.target_accounts)),
+                 key.client_id, int(key.revoked)),
+            )
+        return None
+
+    def key(self, authorization_id: str) -> SshKey | None:
+        row = self.fetch_one("SELECT * FROM ssh_keys WHERE authorization_id = ? COLLATE NOCASE",
+                        (authorization_id,))
+        return None if row is None else _key(row)
+
+    def keys_of(self, user_id: str) -> list[SshKey]:
+        rows = self.fetch_all("SELECT * FROM ssh_keys WHERE user_id = ? AND revoked = 0 "
+                         "ORDER BY rowid", (user_id,))
+        return [_key(row) for row in rows]
+
+    def all_keys(self, include_revoked: bool = False) -> list[SshKey]:
+        sql = "SELECT * FROM ssh_keys"
+        if not include_revoked:
+            sql += " WHERE revoked = 0"
+        return [_key(row) for row in self.fetch_all(sql + " ORDER BY rowid")]
+
+    def keys_with_fingerprint(self, fingerprint: str) -> list[SshKey]:
+        rows = self.fetch_all("SELECT * FROM ssh_keys WHERE fingerprint = ? AND revoked = 0",
+                         (fingerprint,))
+        return [_key(row) for row in rows]
+
+    def update_key(self, authorization_id: str, *, display_name: str | None = None,
+                   valid_to: datetime | None = None, scope: str | None = None,
+                   target_accounts: list[str] | None = None) -> SshKey | None:
+        changes: dict[str, str] = {}
+        if display_name is not None:
+            changes["display_name"] = display_name
+        if valid_to is not None:
+            changes["valid_to"] = to_wire(valid_to)
+        if scope is not None:
+            changes["scope"] = scope
+        if target_accounts is not None:
+            changes["target_accounts"] = json.dumps(target_accounts)
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            with self.transaction() as db:
+                db.execute(
+                    f"UPDATE ssh_keys SET {assignments} WHERE authorization_id = ?",  # noqa: S608 - column names are fixed above
+                    (*changes.values(), authorization_id),
+                )
+        return self.key(authorization_id)
+
+    def revoke_key(self, authorization_id: str) -> bool:
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE ssh_keys SET revoked = 1 WHERE authorization_id = ? AND revoked = 0",
+                (authorization_id,),
+            ).rowcount > 0
+
+    # repos ----------------------------------------------------------------
+    def add_repo(self, org_id: str, project: str, name: str, rel_path: str) -> Repo:
+        repo = Repo(new_guid(), org_id, project, name, rel_path)
+        with self.transaction() as db:
+            db.execute("INSERT INTO repos VALUES (?, ?, ?, ?, ?)",
+                       (repo.id, org_id, project, name, rel_path))
+        return repo
+
+    def repo(self, org_id: str, project: str, name: str) -> Repo | None:
+        # Azure DevOps names are case-insensitive; the columns are COLLATE NOCASE.
+        row = self.fetch_one("SELECT * FROM repos WHERE org_id = ? AND project = ? AND name = ?",
+                        (org_id, project, name))
+        return None if row is None else Repo(*tuple(row))
