@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-# sandbox_fixture.py lives one level up so that other test folders can import it too.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sandbox_fixture import SandboxProcess, start_sandbox
+from tests.sandbox_fixture import SandboxProcess, start_sandbox
 
 
 @pytest.fixture(scope="session")

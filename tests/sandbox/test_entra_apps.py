@@ -12,9 +12,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from tests.sandbox_fixture import ADO_RESOURCE, ADO_SCOPE
 
 from azrepos_sandbox.entra.certs import self_signed
-from sandbox_fixture import ADO_RESOURCE, ADO_SCOPE
 
 
 def _claims(token: str) -> dict:

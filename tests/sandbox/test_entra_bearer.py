@@ -8,17 +8,17 @@ import time
 
 import msal
 import pytest
-
-from azrepos_sandbox.entra import jws
-from azrepos_sandbox.entra.certs import new_rsa_key
-from azrepos_sandbox.entra.signing import ensure_signing_key
-from sandbox_fixture import (
+from tests.sandbox_fixture import (
     ADO_RESOURCE,
     ADO_SCOPE,
     GCM_CLIENT_ID,
     device_code_sign_in,
     git_env,
 )
+
+from azrepos_sandbox.entra import jws
+from azrepos_sandbox.entra.certs import new_rsa_key
+from azrepos_sandbox.entra.signing import ensure_signing_key
 
 # The token comes from the environment, never from argv or the URL. Git 2.39 has no
 # authtype=Bearer, so it goes as the Basic password, which Azure DevOps accepts.

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import msal
-
-from sandbox_fixture import ADO_SCOPE, GCM_CLIENT_ID, device_code_sign_in, start_sandbox
+from tests.sandbox_fixture import ADO_SCOPE, GCM_CLIENT_ID, device_code_sign_in, start_sandbox
 
 
 def _port(sandbox) -> int:

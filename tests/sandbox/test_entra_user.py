@@ -6,8 +6,7 @@ import time
 
 import jwt
 import requests
-
-from sandbox_fixture import ADO_RESOURCE, ADO_SCOPE, GCM_CLIENT_ID, device_code_sign_in
+from tests.sandbox_fixture import ADO_RESOURCE, ADO_SCOPE, GCM_CLIENT_ID, device_code_sign_in
 
 
 def _claims(token: str) -> dict:

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from sandbox_fixture import git_env
+from tests.sandbox_fixture import git_env
 
 # The PAT comes from the environment, never from argv or the URL.
 HELPER = "!f() { test \"$1\" = get && echo username=azrepos && echo password=$SANDBOX_PAT; }; f"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from sandbox_fixture import git_env
+from tests.sandbox_fixture import git_env
 
 
 def ssh_command(sandbox, key: Path) -> str:

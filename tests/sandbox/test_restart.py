@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sandbox_fixture import git_env, start_sandbox
+from tests.sandbox_fixture import git_env, start_sandbox
 
 
 def test_restart_keeps_state(tmp_path, make_key):
