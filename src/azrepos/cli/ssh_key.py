@@ -122,6 +122,7 @@ def _report(args: argparse.Namespace, result: SyncResult, extra_changed: bool = 
 def run_add(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
+    ctx.client.connection_data()  # a refused credential fails here, before any key is made
     local = key_files.ensure(key_path, bits=args.bits)
     result = KeySync(ctx.client).present(
         local.public, name=args.name or default_name(), valid_days=args.valid_days,
@@ -152,6 +153,7 @@ def run_remove(args: argparse.Namespace) -> int:
 def run_rotate(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
+    ctx.client.connection_data()  # a refused credential fails here, before KEY.next is made
     result = KeySync(ctx.client).rotate(
         key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
         on_switch=lambda path: _configure_ssh(args, ctx, path),
