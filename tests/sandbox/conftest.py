@@ -60,7 +60,7 @@ def public_app(sandbox: SandboxProcess):
     """A fresh MSAL public client (GCM's id) with its own in-memory cache."""
     import msal
 
-    from sandbox_fixture import GCM_CLIENT_ID
+    from tests.sandbox_fixture import GCM_CLIENT_ID
 
     return msal.PublicClientApplication(GCM_CLIENT_ID, authority=sandbox.authority,
                                         instance_discovery=False,
