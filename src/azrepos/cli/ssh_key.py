@@ -143,6 +143,10 @@ def run_remove(args: argparse.Namespace) -> int:
     else:
         path = args.key.expanduser()
         pub = path if path.suffix == ".pub" else key_files.pub_path(path)
+        if not pub.is_file() and not path.is_file():
+            raise UsageError(f"no key at {path} (nor {pub})",
+                             hint="give the key that was registered (--key PATH) or its "
+                             "fingerprint (--fingerprint SHA256:..., from 'azrepos ssh-key list')")
         fingerprint = (parse(pub.read_text(encoding="utf-8")) if pub.is_file()
                        else key_files.load(path).public).fingerprint
     result = KeySync(ctx.client).absent(fingerprint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.utils import CryptographyDeprecationWarning
 
 from ..errors import ConfigError, KeyRejected
 from ..fileio import create_exclusive, ensure_private_dir, refuse_symlink, write_atomic
@@ -81,10 +83,12 @@ def generate(path: Path, *, bits: int = DEFAULT_BITS, comment: str | None = None
 def _derive_public(path: Path) -> PublicKey:
     data = path.read_bytes()
     try:
-        try:
-            private = serialization.load_ssh_private_key(data, password=None)
-        except ValueError:
-            private = serialization.load_pem_private_key(data, password=None)
+        with warnings.catch_warnings():  # DSA's deprecation notice: the refusal below says more
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            try:
+                private = serialization.load_ssh_private_key(data, password=None)
+            except ValueError:
+                private = serialization.load_pem_private_key(data, password=None)
     except TypeError:
         raise KeyRejected(
             f"{path} is protected by a passphrase and has no {pub_path(path).name} beside it",
