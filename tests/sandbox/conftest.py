@@ -59,7 +59,6 @@ def entra_settings(sandbox: SandboxProcess) -> Iterator[Callable[..., dict]]:
 def public_app(sandbox: SandboxProcess):
     """A fresh MSAL public client (GCM's id) with its own in-memory cache."""
     import msal
-
     from tests.sandbox_fixture import GCM_CLIENT_ID
 
     return msal.PublicClientApplication(GCM_CLIENT_ID, authority=sandbox.authority,
