@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .config.settings import Snapshot, git_config_get
+from .errors import ConfigError
 from .secretstore.selection import StoreChoice, open_store
 from .urls import Organization, parse_org_url
 
@@ -28,7 +29,15 @@ class ConnectionProfile:
 
     @property
     def ca_bundle(self) -> str | None:
-        return self.ca_override or self.settings.get("ca_bundle")
+        """The CA bundle to verify TLS with; one that is not a file is a ConfigError naming the
+        variable or git key it came from."""
+        found = self.ca_override or self.settings.get("ca_bundle")
+        if found and not os.path.isfile(found):
+            origin = "the ca_bundle option" if self.ca_override else self.settings.origin(
+                "ca_bundle")
+            raise ConfigError(f"the CA bundle {found} (from {origin}) is not a file",
+                              hint=f"point {origin} at your CA certificates (PEM), or unset it")
+        return found
 
     @property
     def git_ca_bundle(self) -> str | None:

@@ -7,9 +7,24 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import ConfigError
+
+
+def refuse_symlink(path: Path) -> None:
+    """A key, ``~/.ssh`` or a state file that is a symbolic link is refused, never followed:
+    run as root (Ansible's become), a planted link would aim a chmod or a write anywhere."""
+    if path.is_symlink():
+        raise ConfigError(
+            f"{path} is a symbolic link (to {os.readlink(path)}); azrepos does not follow links "
+            "for keys, ~/.ssh or its own files",
+            hint=f"replace the link with the real file or directory, then run again: "
+            f"ls -l {path}",
+        )
+
 
 def ensure_private_dir(path: Path, mode: int = 0o700) -> None:
     """Create ``path`` (and parents) and force its mode, as ``~/.ssh`` needs 0700."""
+    refuse_symlink(path)
     path.mkdir(parents=True, exist_ok=True, mode=mode)
     if (path.stat().st_mode & 0o777) != mode:
         path.chmod(mode)
@@ -30,8 +45,14 @@ def _write_temp(path: Path, payload: bytes, mode: int) -> str:
     return tmp
 
 
-def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
-    """Replace ``path`` with ``data`` in one step: readers see the old or the new file."""
+def write_atomic(path: Path, data: str | bytes, mode: int = 0o644, *,
+                 through_symlink: bool = False) -> None:
+    """Replace ``path`` with ``data`` in one step: readers see the old or the new file. A
+    symbolic link is refused, or (``through_symlink``, for a dotfiles-managed ~/.ssh/config)
+    its target is replaced instead, so the link stays a link."""
+    if through_symlink and path.is_symlink():
+        path = path.resolve()
+    refuse_symlink(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _write_temp(path, data.encode() if isinstance(data, str) else data, mode)
     try:
@@ -45,8 +66,8 @@ def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
 def create_exclusive(path: Path, data: str | bytes, mode: int = 0o600) -> None:
     """Write a new file atomically, failing with FileExistsError if ``path`` exists.
 
-    Used for private keys: the final ``link`` cannot replace an existing file, so a key that
-    appeared meanwhile is never overwritten.
+    Used for private keys: the final ``link`` cannot replace an existing file (nor a link),
+    so a key that appeared meanwhile is never overwritten.
     """
     tmp = _write_temp(path, data.encode() if isinstance(data, str) else data, mode)
     try:

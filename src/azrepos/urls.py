@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from .errors import UsageError
 
@@ -68,8 +68,18 @@ def _bad(url: str, why: str) -> UsageError:
     )
 
 
+def _split(url: str) -> SplitResult:
+    """urlsplit, with its ValueError (a bad IPv6 literal, a bad port) as a usage error."""
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port
+    except ValueError as exc:
+        raise _bad(url, str(exc)) from None
+    return parts
+
+
 def _split_https(url: str) -> tuple[str, str, list[str]]:
-    parts = urlsplit(url.strip())
+    parts = _split(url)
     if parts.scheme.lower() != "https":
         raise _bad(url, "it must start with https://")
     if not parts.hostname:
@@ -151,7 +161,7 @@ def _parse_ssh(text: str, vssps_url: str | None) -> RepoRef:
     if match:
         user, host, path = match["user"], match["host"].lower(), match["path"]
     elif text.startswith("ssh://"):
-        parts = urlsplit(text)
+        parts = _split(text)
         user, host, port = parts.username, (parts.hostname or "").lower(), parts.port
         path = parts.path.lstrip("/")
     else:

@@ -1,9 +1,11 @@
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from azrepos.errors import ConfigError, KeyRejected
+from azrepos.fileio import ensure_private_dir
 from azrepos.sshkeys import key_files
 from tests.conftest import make_key, ssh_keygen
 
@@ -117,3 +119,50 @@ def test_retire_and_promote_never_overwrite(home: Path) -> None:
     other = make_key(home / ".ssh" / "x")
     with pytest.raises(FileExistsError):
         key_files.promote(other, old)
+
+
+def test_two_retirements_in_the_same_second_get_distinct_names(home: Path) -> None:
+    now = datetime(2026, 12, 2, 12, 0, 0, tzinfo=UTC)
+    path = home / ".ssh" / "k"
+    names = []
+    for _ in range(3):
+        make_key(path)
+        retired = key_files.retire(path, now=now)
+        names.append(retired.name)
+        assert Path(f"{retired}.pub").exists() and not path.exists()
+    assert names == ["k.retired-20261202T120000Z", "k.retired-20261202T120000Z.1",
+                     "k.retired-20261202T120000Z.2"]
+
+
+def test_a_symlinked_key_is_refused_and_its_target_keeps_its_mode(home: Path) -> None:
+    victim = home / "shadow"
+    victim.write_text("not yours\n")
+    victim.chmod(0o644)
+    (home / ".ssh").mkdir(mode=0o700)
+    (home / ".ssh" / "id_rsa_azrepos").symlink_to(victim)
+    with pytest.raises(ConfigError, match="symbolic link"):
+        key_files.ensure(home / ".ssh" / "id_rsa_azrepos", bits=2048)
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644 and victim.read_text() == "not yours\n"
+
+
+def test_a_dangling_symlinked_key_is_refused_not_created_through(home: Path) -> None:
+    (home / ".ssh").mkdir(mode=0o700)
+    (home / ".ssh" / "k").symlink_to(home / "elsewhere")
+    with pytest.raises(ConfigError, match="symbolic link"):
+        key_files.ensure(home / ".ssh" / "k", bits=2048)
+    assert not (home / "elsewhere").exists()
+
+
+def test_a_symlinked_pub_or_ssh_dir_is_refused(home: Path) -> None:
+    key = make_key(home / ".ssh" / "k")
+    Path(f"{key}.pub").unlink()
+    Path(f"{key}.pub").symlink_to(home / "planted.pub")
+    with pytest.raises(ConfigError, match="symbolic link"):
+        key_files.load(key)
+    assert not (home / "planted.pub").exists()
+    real = home / "dotfiles-ssh"
+    real.mkdir(mode=0o755)
+    (home / "linked").symlink_to(real)
+    with pytest.raises(ConfigError, match="symbolic link"):
+        ensure_private_dir(home / "linked")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o755

@@ -78,3 +78,17 @@ def test_configure_cloud_org_writes_config_and_pins(home: Path) -> None:
     assert "Host azrepos-contoso" in text and "Host azrepos-fabrikam" in text
     assert host_setup.unconfigure(home, second)
     assert "azrepos-fabrikam" not in (home / ".ssh" / "config").read_text()
+
+
+def test_a_dotfiles_symlinked_config_is_written_through(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "ssh_config"
+    real.parent.mkdir()
+    real.write_text("Host example\n  User me\n")
+    ssh_dir = tmp_path / ".ssh"
+    ssh_dir.mkdir(mode=0o700)
+    (ssh_dir / "config").symlink_to(real)
+    hosts = [ssh_config.SshHost("ssh.dev.azure.com", "ssh.dev.azure.com", str(ssh_dir / "k"),
+                                None, "git", None)]
+    assert ssh_config.write(ssh_dir / "config", hosts)
+    assert (ssh_dir / "config").is_symlink() and "Host example" in real.read_text()
+    assert "ssh.dev.azure.com" in real.read_text()

@@ -52,8 +52,10 @@ def resolve_pat(
         return PatCredential(Secret(value), f"PAT from {PAT_ENV}")
     stored = open_store().get(store_key(org))
     if stored:
-        if pat_stdin:
+        if pat_stdin:  # said here and in any error, which names the credential
             log.warning("a stored PAT for %s is used; the one on standard input is not", org.url)
+            return PatCredential(stored, f"the stored PAT for {org.name}, not the one on standard "
+                                 f"input (remove it: azrepos logout --org {org.url})")
         return PatCredential(stored, f"stored PAT for {org.name}")
     if pat_stdin:
         return PatCredential(read_pat(stdin), "PAT from standard input")

@@ -122,6 +122,7 @@ def _report(args: argparse.Namespace, result: SyncResult, extra_changed: bool = 
 def run_add(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
+    ctx.client.connection_data()  # a refused credential fails here, before any key is made
     local = key_files.ensure(key_path, bits=args.bits)
     result = KeySync(ctx.client).present(
         local.public, name=args.name or default_name(), valid_days=args.valid_days,
@@ -142,6 +143,10 @@ def run_remove(args: argparse.Namespace) -> int:
     else:
         path = args.key.expanduser()
         pub = path if path.suffix == ".pub" else key_files.pub_path(path)
+        if not pub.is_file() and not path.is_file():
+            raise UsageError(f"no key at {path} (nor {pub})",
+                             hint="give the key that was registered (--key PATH) or its "
+                             "fingerprint (--fingerprint SHA256:..., from 'azrepos ssh-key list')")
         fingerprint = (parse(pub.read_text(encoding="utf-8")) if pub.is_file()
                        else key_files.load(path).public).fingerprint
     result = KeySync(ctx.client).absent(fingerprint)
@@ -152,6 +157,7 @@ def run_remove(args: argparse.Namespace) -> int:
 def run_rotate(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
+    ctx.client.connection_data()  # a refused credential fails here, before KEY.next is made
     result = KeySync(ctx.client).rotate(
         key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
         on_switch=lambda path: _configure_ssh(args, ctx, path),

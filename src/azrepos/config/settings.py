@@ -71,6 +71,14 @@ class Snapshot:
             self._git = _azrepos_section(self.url)
         return self._git.get(setting.git_key.lower()) or setting.default
 
+    def origin(self, name: str) -> str:
+        """Where ``get(name)`` came from, for messages: the variable or the git key."""
+        setting = SETTINGS[name]
+        for variable in setting.env:
+            if self._env.get(variable):
+                return variable
+        return f"git config {setting.git_key}"
+
     def seconds(self, name: str) -> float:
         """A duration setting in seconds; a bad value is a usage error naming the setting."""
         from ..errors import UsageError

@@ -54,13 +54,20 @@ def url_check(ctx: Context) -> Check:
     return Check("URL", PASS, ", ".join(parts))
 
 
+def _network_fix(ctx: Context, default: str) -> str:
+    if ctx.notes.get("org_guessed"):  # an ssh://host:port URL says nothing of the HTTPS side
+        return (f"{ctx.org.url} was guessed from the SSH URL; give the server's HTTPS "
+                "address: azrepos doctor URL --org https://SERVER/COLLECTION")
+    return default
+
+
 def tls_check(ctx: Context) -> Check:
     host, _, port = ctx.org.host.partition(":")
     try:
         socket.getaddrinfo(host, int(port or 443))
     except OSError:
         return Check("DNS and TLS", FAIL, f"{host} does not resolve",
-                     "check the host name in the URL, DNS and any proxy")
+                     _network_fix(ctx, "check the host name in the URL, DNS and any proxy"))
     context = ssl.create_default_context(cafile=ctx.ca_bundle)
     try:
         with socket.create_connection((host, int(port or 443)), timeout=10) as sock, \
@@ -72,7 +79,7 @@ def tls_check(ctx: Context) -> Check:
                      "point AZREPOS_CA_BUNDLE and git's http.sslCAInfo at your CA bundle")
     except OSError as exc:
         return Check("DNS and TLS", FAIL, f"cannot connect to {ctx.org.host}: {exc.strerror}",
-                     "check the network, firewall and proxy")
+                     _network_fix(ctx, "check the network, firewall and proxy"))
     ca = ctx.ca_bundle or "system CAs"
     return Check("DNS and TLS", PASS, f"{host} resolves; TLS certificate trusted ({ca})")
 

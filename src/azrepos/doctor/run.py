@@ -21,6 +21,8 @@ def diagnose(url: str, *, org_url: str | None = None, key_path: Path | None = No
         report.add(Check("URL", FAIL, exc.message, exc.hint))
         return report
     ctx = checks.Context(ref, profile_of(org), home or Path.home(), key_path)
+    if not org_url and ref.transport == "ssh" and org.kind == "server":
+        ctx.notes["org_guessed"] = "yes"
     report.add(checks.url_check(ctx))
     if report.add(checks.tls_check(ctx)).status == FAIL:
         report.add(Check("REST auth", SKIP, "needs DNS and TLS first"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +13,10 @@ from pathlib import Path
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.utils import CryptographyDeprecationWarning
 
 from ..errors import ConfigError, KeyRejected
-from ..fileio import create_exclusive, ensure_private_dir, write_atomic
+from ..fileio import create_exclusive, ensure_private_dir, refuse_symlink, write_atomic
 from .public_key import MIN_RSA_BITS, PublicKey, parse, require_azure_compatible
 
 DEFAULT_BITS = 4096
@@ -81,10 +83,12 @@ def generate(path: Path, *, bits: int = DEFAULT_BITS, comment: str | None = None
 def _derive_public(path: Path) -> PublicKey:
     data = path.read_bytes()
     try:
-        try:
-            private = serialization.load_ssh_private_key(data, password=None)
-        except ValueError:
-            private = serialization.load_pem_private_key(data, password=None)
+        with warnings.catch_warnings():  # DSA's deprecation notice: the refusal below says more
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            try:
+                private = serialization.load_ssh_private_key(data, password=None)
+            except ValueError:
+                private = serialization.load_pem_private_key(data, password=None)
     except TypeError:
         raise KeyRejected(
             f"{path} is protected by a passphrase and has no {pub_path(path).name} beside it",
@@ -101,6 +105,8 @@ def _derive_public(path: Path) -> PublicKey:
 
 def load(path: Path) -> LocalKey:
     """Load an existing key pair, repairing a lax private-key mode and a missing .pub."""
+    for part in (path.parent, path, pub_path(path)):
+        refuse_symlink(part)
     if not path.is_file():
         raise ConfigError(f"no private key at {path}", hint="omit --key to let azrepos create one")
     if (path.stat().st_mode & 0o077) and os.access(path, os.W_OK):
@@ -126,7 +132,7 @@ def load(path: Path) -> LocalKey:
 
 def ensure(path: Path, *, bits: int = DEFAULT_BITS, comment: str | None = None) -> LocalKey:
     """Reuse the key at ``path`` if it is suitable, or create it if there is none."""
-    if path.exists():
+    if path.exists() or path.is_symlink():
         return load(path)
     try:
         return generate(path, bits=bits, comment=comment)
@@ -135,14 +141,22 @@ def ensure(path: Path, *, bits: int = DEFAULT_BITS, comment: str | None = None) 
 
 
 def retire(path: Path, *, now: datetime | None = None) -> Path:
-    """Move a key pair aside as ``<name>.retired-<UTC stamp>``; returns the new private path."""
+    """Move a key pair aside as ``<name>.retired-<UTC stamp>`` (``.N`` added when a rotation in
+    the same second took that name); returns the new private path. Never overwrites."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.retired-{stamp}")
-    for source, dest in ((path, target), (pub_path(path), pub_path(target))):
-        if source.exists():
-            os.link(source, dest)  # fails rather than overwrite
-            source.unlink()
-    return target
+    for attempt in range(1000):
+        target = path.with_name(f"{path.name}.retired-{stamp}" + (f".{attempt}" if attempt else ""))
+        try:
+            os.link(path, target)  # fails rather than overwrite
+        except FileExistsError:
+            continue
+        path.unlink()
+        if pub_path(path).exists():
+            os.link(pub_path(path), pub_path(target))
+            pub_path(path).unlink()
+        return target
+    raise ConfigError(f"too many retired keys named {path.name}.retired-{stamp}*",
+                      hint=f"remove old retired keys from {path.parent}")
 
 
 def promote(staged: Path, path: Path) -> None:

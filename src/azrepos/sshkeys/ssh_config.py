@@ -62,5 +62,5 @@ def write(config_path: Path, hosts: list[SshHost]) -> bool:
     after = replace_block(before, render_entries(hosts) if hosts else "")
     if after == before:
         return False
-    write_atomic(config_path, after, mode=0o600)
+    write_atomic(config_path, after, mode=0o600, through_symlink=True)
     return True

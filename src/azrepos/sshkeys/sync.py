@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import AmbiguousWrite
+from ..errors import AmbiguousWrite, ApiError
 from ..rest.client import AzureDevOpsClient
 from ..rest.models import SessionToken, format_time
 from . import key_files
@@ -84,8 +84,8 @@ class KeySync:
         if not matches:
             if self.check_mode:
                 return SyncResult("added", key.fingerprint)
-            token = self._add_once(key, name, valid_to)
-            return SyncResult("added", key.fingerprint, token)
+            token, added = self._add_once(key, name, valid_to)
+            return SyncResult("added" if added else "unchanged", key.fingerprint, token)
         current = max(matches, key=lambda t: t.valid_to or self.now)
         renew_at = self.now + timedelta(days=renew_within_days)
         if current.valid_to is None or current.valid_to > renew_at:
@@ -95,17 +95,26 @@ class KeySync:
         token = self.client.update_ssh_key(current, valid_to=valid_to)
         return SyncResult("extended", key.fingerprint, token)
 
-    def _add_once(self, key: PublicKey, name: str, valid_to: datetime) -> SessionToken:
-        """Add the key; if the answer is lost after sending, list the keys before any retry,
-        so the key is never registered twice."""
+    def _add_once(self, key: PublicKey, name: str, valid_to: datetime
+                  ) -> tuple[SessionToken, bool]:
+        """Add the key (the token, and whether this call added it). If the answer is lost
+        after sending, list the keys before any retry, so the key is never registered twice;
+        a 409 because another run registered this very key meanwhile (overlapping Ansible runs,
+        a retried job) is that run's key, unchanged."""
         for _ in range(self.client.write_attempts):
             try:
-                return self.client.add_ssh_key(name, key.line, valid_to)
+                return self.client.add_ssh_key(name, key.line, valid_to), True
             except AmbiguousWrite as exc:
                 log.warning("%s; checking whether the key was registered", exc.message)
                 registered = registered_with(self._tokens(), key.fingerprint)
                 if registered:
-                    return registered[0]
+                    return registered[0], True
+            except ApiError as exc:
+                registered = registered_with(self._tokens(), key.fingerprint) if (
+                    exc.status == 409) else []
+                if not registered:
+                    raise
+                return registered[0], False
         raise AmbiguousWrite(
             "adding the SSH key kept failing after it was sent, and it is not registered",
             hint="try again later",
