@@ -7,7 +7,7 @@ from azrepos.auth.credentials import PatCredential
 from azrepos.config import settings
 from azrepos.config.settings import Snapshot, resolve
 from azrepos.connection import profile_for
-from azrepos.errors import UsageError
+from azrepos.errors import ConfigError, UsageError
 from azrepos.redaction import Secret
 
 
@@ -56,7 +56,9 @@ def test_a_profile_reads_git_config_once_and_feeds_the_client(
         monkeypatch.delenv(name, raising=False)
     git_config(home, "azrepos.https://tfs.example.com.httpTimeout", "7")
     git_config(home, "azrepos.retryBudget", "11")
-    git_config(home, "azrepos.caBundle", "/etc/ca.pem")
+    ca = home / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    git_config(home, "azrepos.caBundle", str(ca))
     calls = []
     real_run = subprocess.run
 
@@ -67,7 +69,7 @@ def test_a_profile_reads_git_config_once_and_feeds_the_client(
     monkeypatch.setattr(settings.subprocess, "run", counting_run)
     profile = profile_for("https://tfs.example.com/tfs/C")
     client = profile.client(PatCredential(Secret("p" * 52), "test"))
-    assert (profile.ca_bundle, profile.settings.get("secret_store")) == ("/etc/ca.pem", "auto")
+    assert (profile.ca_bundle, profile.settings.get("secret_store")) == (str(ca), "auto")
     policy = client.transport.policy
     assert (policy.read_timeout, policy.total_budget) == (7.0, 11.0)
     assert len(calls) == 1 and "--get-urlmatch" in calls[0]
@@ -75,4 +77,8 @@ def test_a_profile_reads_git_config_once_and_feeds_the_client(
 
 def test_an_explicit_ca_wins_over_settings(home: Path) -> None:
     git_config(home, "azrepos.caBundle", "/etc/ca.pem")
-    assert profile_for("https://dev.azure.com/c", ca_bundle="/opt/mine.pem").ca_bundle == "/opt/mine.pem"
+    mine = home / "mine.pem"
+    mine.write_text("-----BEGIN CERTIFICATE-----\n")
+    assert profile_for("https://dev.azure.com/c", ca_bundle=str(mine)).ca_bundle == str(mine)
+    with pytest.raises(ConfigError, match=r"/etc/ca.pem \(from git config azrepos.caBundle\)"):
+        _ = profile_for("https://dev.azure.com/c").ca_bundle

@@ -81,14 +81,18 @@ def generate(path: Path, *, bits: int = DEFAULT_BITS, comment: str | None = None
 
 
 def _derive_public(path: Path) -> PublicKey:
+    with warnings.catch_warnings():  # DSA's deprecation notice: the key's refusal says more
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return _read_public(path)
+
+
+def _read_public(path: Path) -> PublicKey:
     data = path.read_bytes()
     try:
-        with warnings.catch_warnings():  # DSA's deprecation notice: the refusal below says more
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-            try:
-                private = serialization.load_ssh_private_key(data, password=None)
-            except ValueError:
-                private = serialization.load_pem_private_key(data, password=None)
+        try:
+            private = serialization.load_ssh_private_key(data, password=None)
+        except ValueError:
+            private = serialization.load_pem_private_key(data, password=None)
     except TypeError:
         raise KeyRejected(
             f"{path} is protected by a passphrase and has no {pub_path(path).name} beside it",
