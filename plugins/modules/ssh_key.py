@@ -119,6 +119,19 @@ revoked_ids:
   returned: always
   type: list
   elements: str
+org_url:
+  description: The organization URL in the core's canonical form.
+  returned: always
+  type: str
+  sample: https://dev.azure.com/contoso
+endpoint:
+  description:
+    - Which endpoint registered or extended the key, C(HierarchyQuery) (the web UI's data
+      provider) or C(SessionTokens) (the direct POST); the one that worked is tried first next
+      time for this organization. Null when nothing was written.
+  returned: always
+  type: str
+  sample: HierarchyQuery
 calls:
   description:
     - How many HTTP requests each REST operation made (C(list SSH keys), C(add SSH key),
@@ -214,6 +227,7 @@ def run(module):
         fingerprint=result.fingerprint,
         key=_describe(result.token),
         revoked_ids=list(result.revoked),
+        endpoint=result.endpoint,
         org_url=org.url,
         calls=calls,
         writes=write_count(calls),

@@ -30,7 +30,7 @@ def add(user: User, **env: str) -> dict:
 
 def test_429_then_success(pat_user: User) -> None:
     pat_user.sandbox.admin("POST", "/_sandbox/faults", {
-        "method": "POST", "path_contains": "SessionTokens", "status": 429, "retry_after": 1,
+        "method": "POST", "path_contains": "HierarchyQuery", "status": 429, "retry_after": 1,
         "count": 1})
     result = add(pat_user)
     assert len(registered(pat_user, result["fingerprint"])) == 1
@@ -38,14 +38,14 @@ def test_429_then_success(pat_user: User) -> None:
 
 def test_503_twice_then_success(pat_user: User) -> None:
     pat_user.sandbox.admin("POST", "/_sandbox/faults", {
-        "method": "POST", "path_contains": "SessionTokens", "status": 503, "count": 2})
+        "method": "POST", "path_contains": "HierarchyQuery", "status": 503, "count": 2})
     result = add(pat_user)
     assert len(registered(pat_user, result["fingerprint"])) == 1
 
 
 def test_timeout_after_the_server_created_the_key(pat_user: User) -> None:
     pat_user.sandbox.admin("POST", "/_sandbox/faults", {
-        "method": "POST", "path_contains": "SessionTokens", "delay": 4, "after_processing": True,
+        "method": "POST", "path_contains": "HierarchyQuery", "delay": 4, "after_processing": True,
         "count": 1})
     done = pat_user.azrepos("ssh-key", "add", "--org", pat_user.org, "--json", "--bits", "2048",
                             "--no-ssh-config", "-v", env={"AZREPOS_HTTP_TIMEOUT": "1.5"})

@@ -235,3 +235,41 @@ def test_request_log_counts_api_calls_without_secrets(sandbox, make_key):
     assert sandbox.info["admin_token"] not in log
     assert "ssh-rsa" not in log
     assert os.stat(sandbox.state_dir / "seed-pat").st_mode & 0o077 == 0
+
+
+PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
+
+
+def _hierarchy_query(sandbox, properties: dict, accept: str | None = None) -> requests.Response:
+    body = {"contributionIds": [PROVIDER], "dataProviderContext": {"properties": properties}}
+    return sandbox.api("POST", "/_apis/Contribution/HierarchyQuery", json=body, headers={
+        "Accept": accept or "application/json;api-version=5.0-preview.1"})
+
+
+def test_keys_are_added_through_the_ui_data_provider_too(sandbox, make_key):
+    public = make_key("hq").with_suffix(".pub").read_text()
+    properties = {"displayName": "via HierarchyQuery", "publicData": public, "scope": "app_token",
+                  "validTo": "2099-01-01T00:00:00Z", "isPublic": True,
+                  "targetAccounts": [sandbox.info["org_id"]]}
+    created = _hierarchy_query(sandbox, properties)
+    assert created.status_code == 200, created.text
+    token = created.json()["dataProviders"][PROVIDER]
+    assert token["displayName"] == "via HierarchyQuery" and token["isPublic"] is True
+    listed = sandbox.session_tokens("GET", includePublicData="true").json()["value"]
+    assert token["authorizationId"] in [t["authorizationId"] for t in listed]
+    again = _hierarchy_query(sandbox, properties)
+    assert again.status_code == 409 and "TF1500031" in again.text  # one registration per key
+    assert sandbox.session_tokens("DELETE", f"/{token['authorizationId']}").status_code == 204
+
+
+def test_the_data_provider_checks_its_request(sandbox, make_key):
+    public = make_key("hq-bad").with_suffix(".pub").read_text()
+    good = {"displayName": "k", "publicData": public, "validTo": "2099-01-01T00:00:00Z",
+            "isPublic": True}
+    assert _hierarchy_query(sandbox, good, accept="application/json").status_code == 400
+    assert _hierarchy_query(sandbox, {**good, "isPublic": False}).status_code == 400
+    assert _hierarchy_query(sandbox, {**good, "publicData": "ssh-ed25519 AAAA"}).status_code == 400
+    wrong = sandbox.api("POST", "/_apis/Contribution/HierarchyQuery", json={
+        "contributionIds": ["ms.other"], "dataProviderContext": {"properties": good}},
+        headers={"Accept": "application/json;api-version=5.0-preview.1"})
+    assert wrong.status_code == 400 and PROVIDER in wrong.text

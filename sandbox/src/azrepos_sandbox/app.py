@@ -28,6 +28,7 @@ from azrepos_sandbox.identity.pat_auth import (
     unauthorized,
 )
 from azrepos_sandbox.session_tokens import api as session_tokens
+from azrepos_sandbox.session_tokens import hierarchy_query
 from azrepos_sandbox.store import Org, Store
 
 Handler = Callable[[Request], Response]
@@ -118,6 +119,10 @@ class SandboxApp:
                                      [token_id] if token_id is not None else [],
                                      self.base_url + call.request.path)
 
+    def _hierarchy_query(self, call: RouteCall) -> Response:
+        return hierarchy_query.handle(self.store, call.principal, call.request,
+                                      self.base_url + call.request.path)
+
     def _git_route(self, call: RouteCall) -> Response:
         return self._git(call.org, call.principal, call.request,
                          call.request.segments[1:])
@@ -166,6 +171,7 @@ ROUTES = (
     _route(r"", ANY, SandboxApp._organization),
     _route(r"_apis/connectionData", "GET HEAD", SandboxApp._connection_data),
     _route(r"_apis/Token/SessionTokens(?:/(?P<token_id>[^/]+))?", ANY, SandboxApp._session_tokens),
+    _route(r"_apis/Contribution/HierarchyQuery", "POST", SandboxApp._hierarchy_query),
     _route(r"[^/]+/_git/[^/]+(?:/.*)?", ANY, SandboxApp._git_route),
 )
 

@@ -1,4 +1,10 @@
-"""The Azure DevOps REST calls azrepos makes: connectionData and the SessionTokens API."""
+"""The Azure DevOps REST calls azrepos makes: connectionData and the SessionTokens API.
+
+Keys are added (and extended) through one of two endpoints the service speaks: the web UI's
+data provider ``{org}/_apis/Contribution/HierarchyQuery``, which public clients use, and the
+direct ``{vssps}/_apis/Token/SessionTokens`` POST of Microsoft's client library. One is tried,
+the other follows on 400/404/405, and the one that worked is remembered per organization
+(``key_endpoints``)."""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from ..errors import (
 )
 from ..redaction import scrub
 from ..urls import Organization
+from . import key_endpoints
 from .models import ConnectionData, SessionToken, format_time
 from .session import PinnedSession
 from .transport import RetryPolicy, Transport
@@ -27,6 +34,9 @@ log = logging.getLogger(__name__)
 
 API_VERSION = "7.1-preview.1"
 SESSION_TOKENS = "_apis/Token/SessionTokens"
+HIERARCHY_QUERY = "_apis/Contribution/HierarchyQuery"
+HIERARCHY_QUERY_ACCEPT = "application/json;api-version=5.0-preview.1"
+KEY_DATA_PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
 TOKENS_SCOPE = "vso.tokens (Tokens: Read & manage)"
 _TF_CODE = re.compile(r"\b(TF\d{5,6}|VS\d{5})\b")
 
@@ -74,6 +84,7 @@ class AzureDevOpsClient:
             }
         )
         self.transport = transport or Transport(http, policy or RetryPolicy())
+        self.key_endpoint: str | None = None  # which endpoint registered a key
         self._connection: ConnectionData | None = None
 
     def __repr__(self) -> str:
@@ -101,9 +112,13 @@ class AzureDevOpsClient:
         params: dict[str, str] | None = None,
         body: dict[str, Any] | None = None,
         idempotent: bool = True,
+        accept: str | None = None,
     ) -> Any:
         url = f"{base}/{path}"
-        query = {**(params or {}), "api-version": API_VERSION}
+        # The API version goes in the query string, or (data providers) in the Accept header.
+        query = {**(params or {}), **({} if accept else {"api-version": API_VERSION})}
+        headers = {"Authorization": self._credential.authorization(),
+                   **({"Accept": accept} if accept else {})}
         response = self.transport.send(
             method,
             url,
@@ -111,7 +126,7 @@ class AzureDevOpsClient:
             idempotent=idempotent,
             params=query,
             json=body,
-            headers={"Authorization": self._credential.authorization()},
+            headers=headers,
         )
         if response.status_code >= 400:
             raise self._error(response, label, scope, base)
@@ -146,20 +161,20 @@ class AzureDevOpsClient:
                 tf_code=tf_code,
                 hint=f"use a PAT or token that has {scope} for {self.org.name}",
             )
-        if status == 404 and base == self.org.url:
+        if status == 404 and label == "connectionData":
             return NotFound(
                 f"organization not found at {self.org.url} ({label}){detail}",
                 status=404,
                 tf_code=tf_code,
                 hint="check the organization name in --org (https://dev.azure.com/ORG)",
             )
-        if status == 404:  # the identity service: the key, or the service for this org
+        if status == 404:  # a key call: the key, the endpoint, or the identity service
             return NotFound(
-                f"{label}: not found at the identity service {base}{detail}",
+                f"{label}: not found at {base}{detail}",
                 status=404,
                 tf_code=tf_code,
-                hint=f"check the key is still registered, and that {base} serves {self.org.url} "
-                "(--vssps-url)",
+                hint=f"check the key is still registered (azrepos ssh-key list), and that {base} "
+                f"serves {self.org.url} (--vssps-url)",
             )
         return ApiError(f"{label} failed with HTTP {status}{detail}", status=status, tf_code=tf_code)
 
@@ -230,6 +245,36 @@ class AzureDevOpsClient:
         raise AmbiguousWrite("updating the SSH key kept failing", hint="try again later")
 
     def _post_session_token(self, body: dict[str, Any], label: str) -> SessionToken:
+        order = key_endpoints.order_for(self.org.url)
+        for position, endpoint in enumerate(order):
+            try:
+                token = self._post_through(endpoint, body, label)
+            except AmbiguousWrite:
+                raise
+            except ApiError as exc:
+                if exc.status in (400, 404, 405) and position + 1 < len(order):
+                    log.info("%s through %s answered %s; trying %s", label, endpoint,
+                             exc.status, order[position + 1])
+                    continue
+                raise
+            self.key_endpoint = endpoint
+            key_endpoints.remember(self.org.url, endpoint)
+            return token
+        raise AssertionError("unreachable: the last endpoint's error is raised")
+
+    def _post_through(self, endpoint: str, body: dict[str, Any], label: str) -> SessionToken:
+        if endpoint == key_endpoints.HIERARCHY_QUERY:
+            data = self._request(
+                "POST", self.org.url, HIERARCHY_QUERY, label=label, scope=TOKENS_SCOPE,
+                body={"contributionIds": [KEY_DATA_PROVIDER],
+                      "dataProviderContext": {"properties": {**body, "isPublic": True}}},
+                idempotent=False, accept=HIERARCHY_QUERY_ACCEPT,
+            )
+            token = ((data or {}).get("dataProviders") or {}).get(KEY_DATA_PROVIDER)
+            if not isinstance(token, dict):
+                raise ApiError(f"{label}: the data provider answered without a session token",
+                               status=502, hint="try again; if it persists, report it")
+            return SessionToken.from_json(token)
         data = self._request(
             "POST",
             self.org.vssps_url,

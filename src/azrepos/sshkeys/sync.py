@@ -29,6 +29,7 @@ class SyncResult:
     revoked: list[str] = field(default_factory=list)
     key_path: Path | None = None
     key_created: bool = False
+    endpoint: str | None = None  # which endpoint registered or extended the key
 
     @property
     def changed(self) -> bool:
@@ -45,6 +46,7 @@ class SyncResult:
             "id": token.authorization_id if token else None,
             "revoked_ids": self.revoked,
             "key_path": str(self.key_path) if self.key_path else None,
+            "endpoint": self.endpoint,
         }
 
 
@@ -85,7 +87,8 @@ class KeySync:
             if self.check_mode:
                 return SyncResult("added", key.fingerprint)
             token, added = self._add_once(key, name, valid_to)
-            return SyncResult("added" if added else "unchanged", key.fingerprint, token)
+            return SyncResult("added" if added else "unchanged", key.fingerprint, token,
+                              endpoint=self.client.key_endpoint)
         current = max(matches, key=lambda t: t.valid_to or self.now)
         renew_at = self.now + timedelta(days=renew_within_days)
         if current.valid_to is None or current.valid_to > renew_at:
@@ -93,7 +96,7 @@ class KeySync:
         if self.check_mode:
             return SyncResult("extended", key.fingerprint, current)
         token = self.client.update_ssh_key(current, valid_to=valid_to)
-        return SyncResult("extended", key.fingerprint, token)
+        return SyncResult("extended", key.fingerprint, token, endpoint=self.client.key_endpoint)
 
     def _add_once(self, key: PublicKey, name: str, valid_to: datetime
                   ) -> tuple[SessionToken, bool]:

@@ -1,0 +1,38 @@
+"""Which endpoint registers SSH keys for an organization: the one that worked last time first.
+
+Kept in ``~/.config/azrepos/key_endpoints.json`` (organization URL -> endpoint name), so a fleet
+run does not pay for a failed attempt on every key.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import state_files
+from ..fileio import write_atomic
+
+HIERARCHY_QUERY = "HierarchyQuery"  # the web UI's data provider: what public clients use
+SESSION_TOKENS = "SessionTokens"  # the direct POST of Microsoft's client library
+DEFAULT_ORDER = (HIERARCHY_QUERY, SESSION_TOKENS)
+FILE = "key_endpoints.json"
+
+
+def _known() -> dict[str, object]:
+    return state_files.load(state_files.path(FILE)) or {}
+
+
+def order_for(org_url: str) -> tuple[str, ...]:
+    last = _known().get(org_url.lower())
+    if last in DEFAULT_ORDER:
+        return (str(last), *(e for e in DEFAULT_ORDER if e != last))
+    return DEFAULT_ORDER
+
+
+def remember(org_url: str, endpoint: str) -> None:
+    known = _known()
+    if known.get(org_url.lower()) == endpoint:
+        return
+    known[org_url.lower()] = endpoint
+    write_atomic(Path(state_files.path(FILE)), json.dumps(known, indent=1, sort_keys=True) + "\n",
+                 mode=0o600)
