@@ -209,3 +209,15 @@ def test_clone_sends_the_token_as_bearer_where_git_can(user: User, newer: bool,
     schemes = {entry["auth"] for entry in user.sandbox.admin("GET", "/_sandbox/requests")["value"]
                if "/_git/" in entry["path"] and entry["auth"]}
     assert schemes == ({"Bearer"} if newer else {"Basic"})
+
+
+def test_a_users_entra_sign_in_registers_ssh_keys_without_a_pat(user: User) -> None:
+    signed_in(user)
+    done = user.azrepos("ssh-key", "add", "--org", user.org, "--json", "--bits", "2048",
+                        *user.ssh_args())
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["action"] == "added" and result["endpoint"] == "HierarchyQuery"
+    clone = user.git("clone", user.sandbox.info["ssh_clone_url"], str(user.home / "repo"))
+    assert clone.returncode == 0, clone.stderr
+    no_secret_files_hold(user, user.sandbox.info["pat"])
