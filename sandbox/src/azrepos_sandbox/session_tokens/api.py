@@ -70,13 +70,13 @@ def _public_key(value: Any) -> tuple[str, str]:
         key = read_key_line(value)
     except NotAKeyLine:
         raise InvalidRequest("TF1500011: publicData is not a valid SSH public key. Expected "
-                       "'ssh-rsa AAAA... comment'.") from None
+                             "'ssh-rsa AAAA... comment'.") from None
     if key.algorithm != ACCEPTED_TYPE or key.rsa_bits is None:
         raise InvalidRequest(f"TF1500012: SSH key type '{key.algorithm}' is not supported. Only RSA "
-                       f"keys are supported ({ACCEPTED_TYPE}, {MIN_RSA_BITS} bits or more).")
+                             f"keys are supported ({ACCEPTED_TYPE}, {MIN_RSA_BITS} bits or more).")
     if key.rsa_bits < MIN_RSA_BITS:
         raise InvalidRequest(f"TF1500013: The RSA key has {key.rsa_bits} bits. Only RSA keys of "
-                       f"{MIN_RSA_BITS} bits or more are supported.")
+                             f"{MIN_RSA_BITS} bits or more are supported.")
     return key.normalised, key.fingerprint
 
 
@@ -117,7 +117,7 @@ def _create(store: Store, principal: Principal, body: dict[str, Any]) -> SshKey:
     existing = store.add_key_unless_duplicate(key)
     if existing is not None:
         raise InvalidRequest(f"TF1500031: An SSH public key with fingerprint {fingerprint} is "
-                       f"already registered. Each key can be registered only once.", 409)
+                             f"already registered. Each key can be registered only once.", 409)
     return key
 
 
@@ -174,6 +174,13 @@ def refuse(principal: Principal, url: str) -> Response | None:
     return None
 
 
+def json_body(request: Request) -> Any:
+    try:
+        return request.json()
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidRequest("TF1500051: The request body is not valid JSON.") from None
+
+
 def add_or_update(store: Store, principal: Principal, body: dict[str, Any]) -> SshKey:
     return (_update(store, principal, body) if body.get("authorizationId")
             else _create(store, principal, body))
@@ -196,11 +203,8 @@ def _dispatch(store: Store, principal: Principal, request: Request,
     if request.method == "POST" and not rest:
         if not is_public:
             raise InvalidRequest("TF1500050: The sandbox only supports public session tokens "
-                           "(isPublic=true), which hold SSH keys.")
-        try:
-            body = request.json()
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise InvalidRequest("TF1500051: The request body is not valid JSON.") from None
+                                 "(isPublic=true), which hold SSH keys.")
+        body = json_body(request)
         if not isinstance(body, dict):
             raise InvalidRequest("TF1500052: The request body must be a SessionToken object.")
         return json_response(200, token_json(add_or_update(store, principal, body)))

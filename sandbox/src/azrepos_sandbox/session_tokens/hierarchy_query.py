@@ -6,12 +6,17 @@ organization's host, the API version in the Accept header, the SessionToken's fi
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from azrepos_sandbox.http_types import Request, Response, json_response, tf_error
 from azrepos_sandbox.identity.pat_auth import Principal
-from azrepos_sandbox.session_tokens.api import InvalidRequest, add_or_update, refuse, token_json
+from azrepos_sandbox.session_tokens.api import (
+    InvalidRequest,
+    add_or_update,
+    json_body,
+    refuse,
+    token_json,
+)
 from azrepos_sandbox.store import Store
 
 PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
@@ -20,11 +25,8 @@ PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
 def _properties(request: Request) -> dict[str, Any]:
     if "api-version=" not in (request.headers.get("Accept") or ""):
         raise InvalidRequest("TF400813: The API version is missing: send Accept: "
-                       "application/json;api-version=5.0-preview.1.")
-    try:
-        body = request.json()
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InvalidRequest("TF1500051: The request body is not valid JSON.") from None
+                             "application/json;api-version=5.0-preview.1.")
+    body = json_body(request)
     if not isinstance(body, dict) or PROVIDER not in (body.get("contributionIds") or []):
         raise InvalidRequest(f"TF1500070: contributionIds must name {PROVIDER}.")
     context = body.get("dataProviderContext")
@@ -33,7 +35,7 @@ def _properties(request: Request) -> dict[str, Any]:
         raise InvalidRequest("TF1500071: dataProviderContext.properties must hold the session token.")
     if properties.get("isPublic") is not True:
         raise InvalidRequest("TF1500050: The sandbox only supports public session tokens "
-                       "(isPublic: true), which hold SSH keys.")
+                             "(isPublic: true), which hold SSH keys.")
     return properties
 
 
