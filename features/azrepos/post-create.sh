@@ -38,13 +38,12 @@ sign_in() {
   fi
 }
 
+set --  # every organization's --org, for one configure-git call: one call per org would
+        # rewrite the include file each time and leave only the last organization configured
 for org in $(echo "$ORGANIZATIONS" | tr ',' ' '); do
   signed_in=0
   sign_in "$org" && signed_in=1
-  case "$AUTHMODE" in
-    azrepos) forwarded_helper || azrepos configure-git --org "$org" || status=1 ;;
-    gcm) azrepos configure-git --helper gcm --org "$org" || status=1 ;;
-  esac
+  set -- "$@" --org "$org"
   if [ "$SSHKEY" = true ] || [ "$AUTHMODE" = ssh ]; then
     if [ "$signed_in" = 1 ]; then
       azrepos ssh-key add --org "$org" || status=1
@@ -53,4 +52,10 @@ for org in $(echo "$ORGANIZATIONS" | tr ',' ' '); do
     fi
   fi
 done
+if [ $# -gt 0 ]; then
+  case "$AUTHMODE" in
+    azrepos) forwarded_helper || azrepos configure-git "$@" || status=1 ;;
+    gcm) azrepos configure-git --helper gcm "$@" || status=1 ;;
+  esac
+fi
 exit $status

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from harness import build_wheel  # molecule/, on sys.path from tests/conftest.py
 
-from azrepos_sandbox.testing import RunningSandbox
+from azrepos_sandbox.testing import RunningSandbox, start
 from tests.podman import PIP_ENV, REPO, Container, require_podman
 
 pytestmark = pytest.mark.containers
@@ -79,3 +79,33 @@ def test_bad_options_fail_clearly(container: Container, wheel: Path,
     done = container.exec("sh", "/feature/install.sh", check=False,
                           env={"ORGANIZATIONS": "http://dev.azure.com/x'; rm -rf /"})
     assert done.returncode == 1 and "must be an https:// URL" in done.stderr
+
+
+def test_two_organizations_are_both_configured(wheel: Path, sandbox: RunningSandbox,
+                                               tmp_path: Path) -> None:
+    """Each organization keeps its git config: the hook configures them in one call."""
+    require_podman()
+    with start(tmp_path / "second") as other:
+        bundle = tmp_path / "cas.pem"
+        bundle.write_text(Path(sandbox.ca_file).read_text() + Path(other.ca_file).read_text())
+        box = Container(f"{REPO / 'features' / 'azrepos'}:/feature:ro",
+                        f"{wheel.parent}:/wheels:ro", f"{bundle}:/sandbox-ca.pem:ro")
+        try:
+            install(box, wheel, f"{sandbox.org_url},{other.org_url}")
+            box.exec("useradd", "-m", "-s", "/bin/sh", "vscode")
+            env = {"AZREPOS_CA_BUNDLE": "/sandbox-ca.pem", "AZREPOS_SECRET_STORE": "file",
+                   "GIT_TERMINAL_PROMPT": "0"}
+            for box_sandbox in (sandbox, other):  # each organization's own PAT, stored first
+                box.exec("sh", "-c", "printenv AZURE_DEVOPS_EXT_PAT | env -u AZURE_DEVOPS_EXT_PAT "
+                         f"azrepos login --org {box_sandbox.org_url} --pat-stdin", user="vscode",
+                         env=env, env_from_host={"AZURE_DEVOPS_EXT_PAT": box_sandbox.info["pat"]})
+            box.exec("/usr/local/share/azrepos/post-create.sh", user="vscode", env=env)
+            include = box.exec("cat", "/home/vscode/.config/azrepos/gitconfig",
+                               user="vscode").stdout
+            assert sandbox.org_url in include and other.org_url in include
+            for n, box_sandbox in enumerate((sandbox, other)):
+                clone = box.exec("git", "clone", box_sandbox.info["https_clone_url"],
+                                 f"/home/vscode/clone{n}", user="vscode", env=env)
+                assert "Cloning" in clone.stderr
+        finally:
+            box.remove()
