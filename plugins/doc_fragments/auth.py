@@ -1,5 +1,5 @@
 # Copyright (c) azrepos maintainers
-# MIT License (see pyproject.toml)
+# MIT License (see LICENSE)
 """Authentication options shared by every azrepos.devenv module."""
 
 from __future__ import annotations

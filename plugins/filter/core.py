@@ -1,5 +1,5 @@
 # Copyright (c) azrepos maintainers
-# MIT License (see pyproject.toml)
+# MIT License (see LICENSE)
 """Filters that hand the roles the azrepos core's rules, so no rule is copied into YAML.
 
 - ``organization``: what an organization URL means (name, canonical URL, identity service URL,

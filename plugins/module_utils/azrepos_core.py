@@ -1,5 +1,5 @@
 # Copyright (c) azrepos maintainers
-# MIT License (see pyproject.toml)
+# MIT License (see LICENSE)
 """Imports the azrepos core for the modules of azrepos.devenv, and nothing more.
 
 The modules are faces: every rule (how keys are compared, which URL serves identity calls,

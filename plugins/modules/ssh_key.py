@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright (c) azrepos maintainers
-# MIT License (see pyproject.toml)
+# MIT License (see LICENSE)
 """Ansible module azrepos.devenv.ssh_key: a thin face over azrepos.sshkeys.sync.KeySync."""
 
 from __future__ import annotations
