@@ -67,13 +67,13 @@ def require_core(module):
     """Fail with a message that says how to fix it when azrepos cannot be imported."""
     if HAS_AZREPOS:
         return
+    from ansible.module_utils.basic import missing_required_lib
+
     module.fail_json(
-        msg=(
-            f"the azrepos Python package is not importable by {sys.executable}, the interpreter "
-            "running this module. Install it there (pip install azrepos, or pip install -e . from "
-            "its repository), and run the module on the controller with delegate_to: localhost "
-            "and ansible_python_interpreter: '{{ ansible_playbook_python }}'."
-        ),
+        msg=missing_required_lib("azrepos", reason="to call the Azure DevOps REST API")
+        + f" It is not importable by {sys.executable}: install it there (pip install azrepos, or "
+        "pip install -e . from its repository), and run the module on the controller with "
+        "delegate_to: localhost and ansible_python_interpreter: '{{ ansible_playbook_python }}'.",
         exception=AZREPOS_IMPORT_ERROR,
     )
 

@@ -84,6 +84,21 @@ EXAMPLES = r"""
     fingerprint: SHA256:2p6jX0oS5zHkqmw2qEtnQq9pV6ZbTqzLrqkW8Yb1rYs
     state: absent
   delegate_to: localhost
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"  # the Python that has azrepos
+
+- name: Give every REST module of the collection the same credential and CA
+  module_defaults:
+    group/azrepos.devenv.rest:
+      ca_bundle: /etc/ssl/certs/corp-ca.pem
+  block:
+    - name: Register the key
+      azrepos.devenv.ssh_key:
+        org_url: https://dev.azure.com/contoso
+        public_key: "{{ lookup('ansible.builtin.file', 'files/id_rsa_azrepos.pub') }}"
+      delegate_to: localhost
+      vars:
+        ansible_python_interpreter: "{{ ansible_playbook_python }}"
 """
 
 RETURN = r"""

@@ -149,7 +149,8 @@ def test_missing_core_says_how_to_fix(playbooks):
     run = playbooks.run([task], env=playbooks.pat_env())
     [result] = run.results()
     assert result["failed"] is True
-    assert "azrepos Python package is not importable" in result["msg"]
+    assert "required Python library (azrepos)" in result["msg"]  # missing_required_lib's words
+    assert "not importable by /usr/bin/python3" in result["msg"] and "delegate_to" in result["msg"]
 
 
 @pytest.mark.parametrize("verbosity", ["-vvvv"])
