@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..auth.chain import resolve_credential
+from ..auth.credentials import BearerCredential, PatCredential
 from ..connection import ConnectionProfile, profile_for
 from ..rest.client import AzureDevOpsClient
 from ..secretstore.base import SecretStore
@@ -46,9 +47,12 @@ class OrgContext:
         return choice.store
 
     @cached_property
-    def client(self) -> AzureDevOpsClient:
-        credential = resolve_credential(
+    def credential(self) -> PatCredential | BearerCredential:
+        return resolve_credential(
             self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin,
             open_store=lambda: self.store, ca_bundle=self.profile.ca_bundle,
         )
-        return self.profile.client(credential)
+
+    @cached_property
+    def client(self) -> AzureDevOpsClient:
+        return self.profile.client(self.credential)
