@@ -19,13 +19,17 @@ def run_git(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]
                           check=False, stdin=subprocess.DEVNULL)
 
 
-def config_get(key: str, url: str | None = None) -> str | None:
-    """One git config value; with ``url``, as git itself matches it for that URL. None when
-    unset, or when git is missing or hangs (a setting then falls back to its default)."""
-    args = ["config", "--get-urlmatch", key, url] if url else ["config", "--get", key]
+def read_config(*args: str) -> str:
+    """What ``git config ARGS`` prints; empty when nothing matches, or when git is missing or
+    hangs (settings then fall back to their defaults)."""
     try:
-        done = run_git(*args, timeout=10)
+        done = run_git("config", *args, timeout=10)
     except (ConfigError, OSError, subprocess.TimeoutExpired):
-        return None
-    value = done.stdout.strip()
-    return value if done.returncode == 0 and value else None
+        return ""
+    return done.stdout if done.returncode == 0 else ""
+
+
+def config_get(key: str, url: str | None = None) -> str | None:
+    """One git config value; with ``url``, as git itself matches it for that URL."""
+    value = read_config(*(["--get-urlmatch", key, url] if url else ["--get", key])).strip()
+    return value or None

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from azrepos import git_command
 from azrepos.auth.credentials import PatCredential
-from azrepos.config import settings
 from azrepos.config.settings import Snapshot, resolve
 from azrepos.connection import profile_for
 from azrepos.errors import ConfigError, UsageError
@@ -66,7 +66,7 @@ def test_a_profile_reads_git_config_once_and_feeds_the_client(
         calls.append(args)
         return real_run(args, *rest, **kwargs)
 
-    monkeypatch.setattr(settings.subprocess, "run", counting_run)
+    monkeypatch.setattr(git_command.subprocess, "run", counting_run)
     profile = profile_for("https://tfs.example.com/tfs/C")
     client = profile.client(PatCredential(Secret("p" * 52), "test"))
     assert (profile.ca_bundle, profile.settings.get("secret_store")) == (str(ca), "auto")

@@ -7,13 +7,12 @@ user can predict any setting from its name.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from ..errors import UsageError
 from ..git_command import config_get as git_config_get
-from ..git_command import run_git
+from ..git_command import read_config
 
 __all__ = ["SETTINGS", "Snapshot", "git_config_get", "resolve"]
 
@@ -39,14 +38,9 @@ SETTINGS: dict[str, Setting] = {
 def _azrepos_section(url: str | None) -> dict[str, str]:
     """Every ``azrepos.*`` git config value (keys lower-cased), URL-matched as git matches
     ``http.<url>.*``, read with one git call."""
-    args = (["config", "--get-urlmatch", "azrepos", url] if url
-            else ["config", "--get-regexp", r"^azrepos\."])
-    try:
-        done = run_git(*args, timeout=10)
-    except (ConfigError, OSError, subprocess.TimeoutExpired):
-        return {}
     found = {}
-    for line in done.stdout.splitlines():
+    for line in read_config(*(["--get-urlmatch", "azrepos", url] if url
+                              else ["--get-regexp", r"^azrepos\."])).splitlines():
         key, _, value = line.partition(" ")
         found[key.lower()] = value.strip()
     return found
@@ -61,12 +55,15 @@ class Snapshot:
         self._env = os.environ if env is None else env
         self._git: dict[str, str] | None = None
 
+    def _variable(self, setting: Setting) -> str | None:
+        """The first of the setting's environment variables that is set."""
+        return next((v for v in setting.env if self._env.get(v)), None)
+
     def get(self, name: str) -> str | None:
         setting = SETTINGS[name]
-        for variable in setting.env:
-            value = self._env.get(variable)
-            if value:
-                return value
+        variable = self._variable(setting)
+        if variable is not None:
+            return self._env[variable]
         if self._git is None:
             self._git = _azrepos_section(self.url)
         return self._git.get(setting.git_key.lower()) or setting.default
@@ -74,15 +71,10 @@ class Snapshot:
     def origin(self, name: str) -> str:
         """Where ``get(name)`` came from, for messages: the variable or the git key."""
         setting = SETTINGS[name]
-        for variable in setting.env:
-            if self._env.get(variable):
-                return variable
-        return f"git config {setting.git_key}"
+        return self._variable(setting) or f"git config {setting.git_key}"
 
     def seconds(self, name: str) -> float:
         """A duration setting in seconds; a bad value is a usage error naming the setting."""
-        from ..errors import UsageError
-
         raw = self.get(name) or ""
         try:
             value = float(raw)
