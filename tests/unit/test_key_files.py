@@ -6,7 +6,7 @@ import pytest
 
 from azrepos.errors import ConfigError, KeyRejected
 from azrepos.fileio import ensure_private_dir
-from azrepos.sshkeys import key_files
+from azrepos.sshkeys import key_files, rotation
 from tests.conftest import make_key, ssh_keygen
 
 
@@ -108,28 +108,31 @@ def test_small_keys_are_not_generated(home: Path) -> None:
         key_files.generate(home / ".ssh" / "k", bits=1024)
 
 
-def test_retire_and_promote_never_overwrite(home: Path) -> None:
+def test_switch_keeps_the_old_pair_and_puts_the_staged_one_in_place(home: Path) -> None:
     old = make_key(home / ".ssh" / "k")
-    new = make_key(home / ".ssh" / "k.next")
     old_fp = ssh_keygen("-lf", str(old)).split()[1]
-    retired = key_files.retire(old)
-    key_files.promote(new, old)
+    started = rotation.begin(old, bits=2048)
+    retired = rotation.switch(started)
     assert ssh_keygen("-lf", str(retired)).split()[1] == old_fp
-    assert not new.exists()
-    other = make_key(home / ".ssh" / "x")
-    with pytest.raises(FileExistsError):
-        key_files.promote(other, old)
+    assert ssh_keygen("-lf", f"{retired}.pub").split()[1] == old_fp
+    assert ssh_keygen("-lf", str(old)).split()[1] == started.new.fingerprint != old_fp
+    assert not rotation.staged_path(old).exists()
+    assert rotation.switch(rotation.pending(old)) == retired  # again: nothing moves
+    assert ssh_keygen("-lf", str(retired)).split()[1] == old_fp
+    rotation.finish(old)
+    assert not rotation.journal_path(old).exists()
 
 
 def test_two_retirements_in_the_same_second_get_distinct_names(home: Path) -> None:
     now = datetime(2026, 12, 2, 12, 0, 0, tzinfo=UTC)
     path = home / ".ssh" / "k"
+    make_key(path)
     names = []
     for _ in range(3):
-        make_key(path)
-        retired = key_files.retire(path, now=now)
+        retired = rotation.switch(rotation.begin(path, bits=2048), now=now)
+        rotation.finish(path)
         names.append(retired.name)
-        assert Path(f"{retired}.pub").exists() and not path.exists()
+        assert Path(f"{retired}.pub").exists() and path.exists()
     assert names == ["k.retired-20261202T120000Z", "k.retired-20261202T120000Z.1",
                      "k.retired-20261202T120000Z.2"]
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import ConfigError, UsageError
 from ..rest.models import SessionToken, format_time
-from ..sshkeys import host_setup, key_files
+from ..sshkeys import host_setup, key_files, rotation
 from ..sshkeys.public_key import fingerprint_of, parse
 from ..sshkeys.sync import DEFAULT_RENEW_WITHIN_DAYS, DEFAULT_VALID_DAYS, KeySync, SyncResult
 from .context import OrgContext, add_org_arguments
@@ -123,12 +123,21 @@ def run_add(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
     ctx.client.connection_data()  # a refused credential fails here, before any key is made
-    local = key_files.ensure(key_path, bits=args.bits)
-    result = KeySync(ctx.client).present(
-        local.public, name=args.name or default_name(), valid_days=args.valid_days,
-        renew_within_days=args.renew_within_days,
-    )
-    result.key_path, result.key_created = key_path, local.created
+    sync = KeySync(ctx.client)
+    result = None
+    if rotation.read_journal(key_path) is not None:  # finish it rather than add a third key
+        result = _rotate(args, ctx, sync, key_path, resume_only=True)
+    if result is None:
+        with rotation.lock(key_path, shared=True):  # waits for a rotation running now
+            if rotation.read_journal(key_path) is not None:
+                raise ConfigError(f"a rotation of {key_path} was interrupted just now",
+                                  hint="finish it: azrepos ssh-key rotate (same --org and --key)")
+            local = key_files.ensure(key_path, bits=args.bits)
+            result = sync.present(
+                local.public, name=args.name or default_name(), valid_days=args.valid_days,
+                renew_within_days=args.renew_within_days,
+            )
+        result.key_path, result.key_created = key_path, local.created
     _report(args, result, _configure_ssh(args, ctx, key_path))
     return 0
 
@@ -154,13 +163,19 @@ def run_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate(args: argparse.Namespace, ctx: OrgContext, sync: KeySync, key_path: Path, *,
+            resume_only: bool = False) -> SyncResult | None:
+    return sync.rotate(
+        key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
+        on_switch=lambda path: _configure_ssh(args, ctx, path), resume_only=resume_only,
+    )
+
+
 def run_rotate(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
     ctx.client.connection_data()  # a refused credential fails here, before KEY.next is made
-    result = KeySync(ctx.client).rotate(
-        key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
-        on_switch=lambda path: _configure_ssh(args, ctx, path),
-    )
+    result = _rotate(args, ctx, KeySync(ctx.client), key_path)
+    assert result is not None  # resume_only is off: a rotation always happens
     _report(args, result)
     return 0

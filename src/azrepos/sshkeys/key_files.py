@@ -1,4 +1,5 @@
-"""Private/public key files on disk: generate, reuse, retire. Never overwrites a private key."""
+"""Private/public key files on disk: generate, reuse, name the retired pair. Never overwrites a
+private key (rotation.py moves pairs)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def pub_path(private_path: Path) -> Path:
     return private_path.with_name(private_path.name + ".pub")
 
 
-def _prepare_dir(directory: Path) -> None:
+def prepare_dir(directory: Path) -> None:
     # ~/.ssh must be 0700 for OpenSSH; other directories are only created if missing.
     if directory.name == ".ssh":
         ensure_private_dir(directory)
@@ -59,7 +60,7 @@ def generate(path: Path, *, bits: int = DEFAULT_BITS, comment: str | None = None
     if bits < MIN_RSA_BITS:
         raise KeyRejected(f"an RSA key needs at least {MIN_RSA_BITS} bits, not {bits}",
                           hint="use 4096")
-    _prepare_dir(path.parent)
+    prepare_dir(path.parent)
     if pub_path(path).exists():
         raise ConfigError(
             f"{pub_path(path)} exists but {path} does not; azrepos will not replace it",
@@ -144,27 +145,14 @@ def ensure(path: Path, *, bits: int = DEFAULT_BITS, comment: str | None = None) 
         return load(path)
 
 
-def retire(path: Path, *, now: datetime | None = None) -> Path:
-    """Move a key pair aside as ``<name>.retired-<UTC stamp>`` (``.N`` added when a rotation in
-    the same second took that name); returns the new private path. Never overwrites."""
+def free_retired_name(path: Path, *, now: datetime | None = None) -> str:
+    """A name for the retired pair, ``<name>.retired-<UTC stamp>``, with ``.N`` added when a
+    rotation in the same second took that name (neither the key nor its .pub there)."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     for attempt in range(1000):
-        target = path.with_name(f"{path.name}.retired-{stamp}" + (f".{attempt}" if attempt else ""))
-        try:
-            os.link(path, target)  # fails rather than overwrite
-        except FileExistsError:
-            continue
-        path.unlink()
-        if pub_path(path).exists():
-            os.link(pub_path(path), pub_path(target))
-            pub_path(path).unlink()
-        return target
+        name = f"{path.name}.retired-{stamp}" + (f".{attempt}" if attempt else "")
+        target = path.with_name(name)
+        if not (target.exists() or target.is_symlink() or pub_path(target).exists()):
+            return name
     raise ConfigError(f"too many retired keys named {path.name}.retired-{stamp}*",
                       hint=f"remove old retired keys from {path.parent}")
-
-
-def promote(staged: Path, path: Path) -> None:
-    """Move a staged key pair to its final name, refusing to replace anything there."""
-    for source, dest in ((staged, path), (pub_path(staged), pub_path(path))):
-        os.link(source, dest)
-        source.unlink()

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import AmbiguousWrite, ApiError
 from ..rest.client import AzureDevOpsClient
 from ..rest.models import SessionToken, format_time
-from . import key_files
+from . import key_files, rotation
 from .public_key import PublicKey, fingerprint_of, require_azure_compatible
 
 log = logging.getLogger(__name__)
@@ -141,27 +141,36 @@ class KeySync:
         bits: int = key_files.DEFAULT_BITS,
         valid_days: int = DEFAULT_VALID_DAYS,
         on_switch: Callable[[Path], object] | None = None,
-    ) -> SyncResult:
+        resume_only: bool = False,
+    ) -> SyncResult | None:
         """New key, register it, switch files (and config via ``on_switch``), revoke the old.
 
-        The new key is staged beside the old one as ``<name>.next``; a run interrupted after
-        the upload picks the staged key up again instead of making another.
+        The disk steps are ``rotation``'s; each step here is idempotent, so a run interrupted at
+        any point is finished by the next one (``resume_only``: finish one, start none; None
+        when none is under way).
         """
-        old = key_files.load(key_path)
-        staged_path = key_path.with_name(key_path.name + ".next")
         if self.check_mode:
+            old = key_files.load(key_path)
             return SyncResult("rotated", old.public.fingerprint, key_path=key_path)
-        staged = key_files.ensure(staged_path, bits=bits)
-        added = self.present(staged.public, name=name, valid_days=valid_days)
-        retired = key_files.retire(key_path, now=self.now)
-        key_files.promote(staged_path, key_path)
-        log.info("old key moved to %s", retired)
-        if on_switch is not None:
-            on_switch(key_path)
-        revoked = self.absent(old.public.fingerprint)
+        with rotation.lock(key_path):
+            if resume_only and rotation.read_journal(key_path) is None:
+                return None
+            if rotation.read_journal(key_path) is not None:
+                log.warning("finishing the rotation of %s that was interrupted", key_path)
+            under_way = rotation.begin(key_path, bits=bits)
+            added = self.present(under_way.new, name=name, valid_days=valid_days)
+            rotation.crash_point("registered")
+            retired = rotation.switch(under_way, now=self.now)
+            log.info("old key kept as %s", retired)
+            if on_switch is not None:
+                on_switch(key_path)
+            rotation.crash_point("configured")
+            revoked = self.absent(under_way.old.fingerprint)
+            rotation.crash_point("revoked")
+            rotation.finish(key_path)
         return SyncResult(
             "rotated",
-            staged.public.fingerprint,
+            under_way.new.fingerprint,
             added.token,
             revoked=revoked.revoked,
             key_path=key_path,
