@@ -11,6 +11,7 @@
   ``azrepos.sshkeys.ssh_config.hosts_for`` (per-organization aliases and all).
 - ``known_hosts_line``: the known_hosts line still to add for an SSH target, checked against
   its expected fingerprint, from ``azrepos.sshkeys.known_hosts`` (the CLI's own pinning rule).
+- ``ssh_key_journal``: where a key's rotation journal is, from ``azrepos.sshkeys.rotation``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ansible.errors import AnsibleFilterError
 
 try:
     from azrepos.errors import AzreposError
-    from azrepos.sshkeys import host_setup, known_hosts, ssh_config
+    from azrepos.sshkeys import host_setup, known_hosts, rotation, ssh_config
     from azrepos.urls import CLOUD_SSH_HOST, parse_org_url
 except ImportError as exc:
     IMPORT_ERROR: ImportError | None = exc
@@ -120,6 +121,15 @@ def known_hosts_line(target: dict, existing: str, offered: list | None = None,
     return line or ""
 
 
+def ssh_key_journal(path: str) -> str:
+    """``'/home/dev/.ssh/id_rsa_azrepos' | azrepos.devenv.ssh_key_journal``: the file that says
+    a rotation of that key is under way."""
+    _require_core()
+    from pathlib import Path
+
+    return str(rotation.journal_path(Path(path)))
+
+
 class FilterModule:
     def filters(self) -> dict:
         return {
@@ -128,4 +138,5 @@ class FilterModule:
             "ssh_target": ssh_target,
             "ssh_config_hosts": ssh_config_hosts,
             "known_hosts_line": known_hosts_line,
+            "ssh_key_journal": ssh_key_journal,
         }

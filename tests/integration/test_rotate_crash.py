@@ -93,7 +93,7 @@ def test_a_second_rotation_at_the_same_time_is_turned_away(pat_user: User) -> No
     while first.poll() is None and not staged.exists():  # it holds the lock from here on
         time.sleep(0.05)
     second = user.run(*argv)
-    out, err = first.communicate(timeout=180)
+    _out, err = first.communicate(timeout=180)
     assert first.returncode == 0, err
     assert second.returncode == 1
     assert "another azrepos process is rotating" in second.stderr
