@@ -169,3 +169,21 @@ def test_a_symlinked_pub_or_ssh_dir_is_refused(home: Path) -> None:
     with pytest.raises(ConfigError, match="symbolic link"):
         ensure_private_dir(home / "linked")
     assert stat.S_IMODE(real.stat().st_mode) == 0o755
+
+
+def test_a_staged_key_without_its_predecessor_is_explained_not_replaced(home: Path) -> None:
+    staged = make_key(home / ".ssh" / "k.next")
+    before = staged.read_bytes()
+    with pytest.raises(ConfigError, match="older azrepos was interrupted"):
+        rotation.begin(home / ".ssh" / "k", bits=2048)
+    assert staged.read_bytes() == before and not (home / ".ssh" / "k").exists()
+
+
+def test_a_symlinked_rotation_journal_is_refused(home: Path) -> None:
+    key = make_key(home / ".ssh" / "k")
+    victim = home / "victim"
+    victim.write_text("{}")
+    rotation.journal_path(key).symlink_to(victim)
+    with pytest.raises(ConfigError, match="symbolic link"):
+        rotation.begin(key, bits=2048)
+    assert victim.read_text() == "{}"

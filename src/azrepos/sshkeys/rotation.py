@@ -163,6 +163,15 @@ def begin(key_path: Path, *, bits: int = key_files.DEFAULT_BITS,
     under_way = pending(key_path, bits=bits, comment=comment)
     if under_way is not None:
         return under_way
+    staged = staged_path(key_path)
+    if not key_path.exists() and staged.exists():  # left by azrepos 0.1, which moved KEY first
+        raise ConfigError(
+            f"{key_path} is missing but {staged} is there: an older azrepos was interrupted "
+            "while rotating",
+            hint=f"put the staged key in place (mv {staged} {key_path}; mv {staged}.pub "
+            f"{key_path}.pub), run 'azrepos ssh-key rotate' again, and revoke keys you no "
+            "longer have with 'azrepos ssh-key remove --fingerprint'",
+        )
     old = key_files.load(key_path)
     _write_journal(key_path, Journal(old.public.line,
                                      started=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")))
