@@ -189,6 +189,14 @@ def test_clone_over_ssh_through_the_host_alias(pat_user: User) -> None:
     code, again, _ = clone(user, "--project", "Fabrikam", "--all")
     assert code == 0 and again["changed"] is False
     assert_no_secret_in(user, user.home / "src")
+    # The service refuses git on a disabled repository, over SSH as over HTTPS.
+    refused = user.git("ls-remote", "azrepos-fabrikam:v3/fabrikam/Fabrikam/archived")
+    assert refused.returncode != 0 and "is disabled" in refused.stderr
+
+
+def test_disabled_repository_refuses_git_over_https(https_user: User) -> None:
+    refused = https_user.git("ls-remote", f"{https_user.org}/Fabrikam/_git/archived")
+    assert refused.returncode != 0 and "403" in refused.stderr
 
 
 def test_one_failure_is_reported_and_the_rest_go_on(https_user: User) -> None:
@@ -196,8 +204,9 @@ def test_one_failure_is_reported_and_the_rest_go_on(https_user: User) -> None:
     squatter = user.home / "src" / "Tools" / "docs"
     squatter.mkdir(parents=True)
     (squatter / "notes.txt").write_text("mine\n")
-    code, result, err = clone(user, "--project", "Tools", "--all", "--transport", "https")
+    code, result, err = clone(user, "--project", "Tools", "--all")
     assert code == 1
+    assert result["transport"] == "https"  # auto, and no SSH key registered here
     by_name = {r["name"]: r for r in result["results"]}
     assert by_name["cli"]["status"] == "cloned"
     assert by_name["docs"]["status"] == "failed"
@@ -210,7 +219,8 @@ def test_one_failure_is_reported_and_the_rest_go_on(https_user: User) -> None:
 def test_a_clone_of_another_repository_is_not_taken_for_this_one(https_user: User) -> None:
     user = https_user
     target = user.home / "src" / "Tools" / "cli"
-    user.git("clone", "--quiet", f"{user.org}/Tools/_git/docs", str(target), check=True)
+    user.git("clone", "--quiet", f"{user.org}/Platform/_git/service-077", str(target),
+             check=True)
     code, result, _ = clone(user, "--repo", "Tools/cli", "--transport", "https")
     assert code == 1
     assert "is not a clone of Tools/cli" in result["results"][0]["error"]
