@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import User
+from tests.integration.conftest import BIN, User
 
 TOTAL_REPOS = 125  # 3 in Fabrikam, 120 in Platform, 2 in Tools
 
@@ -257,3 +258,18 @@ def test_bad_clone_input(pat_user: User, args: tuple[str, ...], message: str) ->
     assert done.returncode == 2, done.stderr
     assert message in done.stderr and "fix: " in done.stderr
     assert not (pat_user.home / "src").exists()
+
+
+def test_overlapping_runs_both_succeed(https_user: User) -> None:
+    user = https_user
+    argv = [str(BIN / "azrepos"), "clone", "--org", user.org, "--project", "Tools", "--all",
+            "--dest", str(user.home / "src"), "--json"]
+    runs = [subprocess.Popen(argv, env=user.env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    statuses = [r["status"] for out, _ in outputs for r in json.loads(out)["results"]]
+    assert statuses.count("cloned") == 2 and set(statuses) <= {"cloned", "unchanged"}
+    for name in ("cli", "docs"):
+        assert (user.home / "src" / "Tools" / name / "README.md").exists()
+    assert sorted(os.listdir(user.home / "src" / "Tools")) == ["cli", "docs"]

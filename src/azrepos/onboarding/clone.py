@@ -169,6 +169,10 @@ def clone_one(item: ClonePlan, *, update: bool, org_url: str) -> CloneResult:
         try:
             os.rename(staging, target)  # replaces an empty directory, fails on anything else
         except OSError as exc:
+            # Another run (an overlapping Ansible play) may have cloned it first: that is fine.
+            raced = _existing(item, False, org_url)
+            if raced.status != "failed":
+                return raced
             return _failure(item, f"{target} appeared while cloning ({exc.strerror})",
                             "run again; the existing folder is left as it is")
     finally:
