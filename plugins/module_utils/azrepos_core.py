@@ -20,6 +20,7 @@ try:
     from azrepos.auth.credentials import BearerCredential, PatCredential
     from azrepos.connection import profile_for
     from azrepos.errors import ApiError, AzreposError
+    from azrepos.onboarding.run import list_repositories, repository_json
     from azrepos.redaction import ScrubbingFilter, Secret, scrub
     from azrepos.rest.models import format_time
     from azrepos.sshkeys.public_key import parse as parse_public_key
@@ -34,6 +35,7 @@ except ImportError:
     BearerCredential = PatCredential = KeySync = Secret = profile_for = None
     ScrubbingFilter = format_time = parse_org_url = parse_public_key = None
     registered_with = require_azure_compatible = scrub = None
+    list_repositories = repository_json = None
 else:
     HAS_AZREPOS = True
     AZREPOS_IMPORT_ERROR = None
@@ -50,10 +52,12 @@ __all__ = [
     "Secret",
     "auth_argument_spec",
     "format_time",
+    "list_repositories",
     "make_client",
     "parse_org_url",
     "parse_public_key",
     "registered_with",
+    "repository_json",
     "require_azure_compatible",
     "require_core",
     "scrub",

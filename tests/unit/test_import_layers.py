@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "azrepos.cli": FACE, "azrepos.__main__": FACE, "azrepos.secretscan.hooks": FACE,
     "azrepos.doctor": SERVICE, "azrepos.sshkeys": SERVICE, "azrepos.auth": SERVICE,
     "azrepos.config": SERVICE, "azrepos.secretscan": SERVICE, "azrepos.credential": SERVICE,
-    "azrepos.connection": SERVICE,
+    "azrepos.connection": SERVICE, "azrepos.onboarding": SERVICE,
     "azrepos.rest": PRIMITIVE, "azrepos.secretstore": PRIMITIVE, "azrepos.fileio": PRIMITIVE,
     "azrepos.urls": PRIMITIVE, "azrepos.errors": PRIMITIVE, "azrepos.redaction": PRIMITIVE,
     "azrepos.state_files": PRIMITIVE, "azrepos.git_command": PRIMITIVE, "azrepos": PRIMITIVE,

@@ -27,6 +27,8 @@ from azrepos_sandbox.identity.pat_auth import (
     missing_scope,
     unauthorized,
 )
+from azrepos_sandbox.projects import api as projects
+from azrepos_sandbox.seed import ensure_bare_repo
 from azrepos_sandbox.session_tokens import api as session_tokens
 from azrepos_sandbox.session_tokens import hierarchy_query
 from azrepos_sandbox.store import Org, Store
@@ -47,6 +49,9 @@ class SandboxApp:
     # First path segment (lower case) -> (handler, whether faults apply), checked before org
     # routes. Admin lives at "_sandbox"; the Entra stand-in at the tenant id and "msi".
     mounts: dict[str, tuple[Handler, bool]] = field(default_factory=dict)
+    # The sshUrl prefix of listed repositories (ssh://user@127.0.0.1:{port}/v3), set once sshd
+    # has its port.
+    ssh_base: str = ""
 
     def mount(self, first_segment: str, handler: Handler, *, faults: bool = False) -> None:
         self.mounts[first_segment.lower()] = (handler, faults)
@@ -123,6 +128,18 @@ class SandboxApp:
         return hierarchy_query.handle(self.store, call.principal, call.request,
                                       self.base_url + call.request.path)
 
+    def _listing(self) -> projects.Listing:
+        return projects.Listing(self.base_url, self.ssh_base)
+
+    def _projects(self, call: RouteCall) -> Response:
+        return projects.list_projects(self.store, self._listing(), call.org, call.principal,
+                                      call.request)
+
+    def _repositories(self, call: RouteCall) -> Response:
+        project = call.match["project"]
+        return projects.list_repositories(self.store, self._listing(), call.org, call.principal,
+                                          call.request, unquote(project) if project else None)
+
     def _git_route(self, call: RouteCall) -> Response:
         return self._git(call.org, call.principal, call.request,
                          call.request.segments[1:])
@@ -143,6 +160,12 @@ class SandboxApp:
         inner_path, scope = route
         if not principal.has_scope(scope):
             return missing_scope(scope, self.base_url + request.path)
+        if repo.is_disabled:
+            # Sandbox-chosen wording: the service refuses git on a disabled repository.
+            return Response(403, f"TF401019: The repository {repo.name} is disabled; git "
+                            "operations on it are refused.\n".encode(),
+                            [("Content-Type", "text/plain; charset=utf-8")])
+        ensure_bare_repo(self.repos_root, repo.rel_path)
         return run_http_backend(self.repos_root, repo.rel_path, inner_path, request, principal)
 
 
@@ -172,6 +195,9 @@ ROUTES = (
     _route(r"_apis/connectionData", "GET HEAD", SandboxApp._connection_data),
     _route(r"_apis/Token/SessionTokens(?:/(?P<token_id>[^/]+))?", ANY, SandboxApp._session_tokens),
     _route(r"_apis/Contribution/HierarchyQuery", "POST", SandboxApp._hierarchy_query),
+    _route(r"_apis/projects", "GET", SandboxApp._projects),
+    _route(r"(?:(?P<project>[^/_][^/]*)/)?_apis/git/repositories", "GET",
+           SandboxApp._repositories),
     _route(r"[^/]+/_git/[^/]+(?:/.*)?", ANY, SandboxApp._git_route),
 )
 

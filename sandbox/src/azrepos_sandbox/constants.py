@@ -29,3 +29,15 @@ ADO_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
 ADO_SCOPE = f"{ADO_RESOURCE}/.default"
 GCM_CLIENT_ID = "872cd9fa-d31f-45e0-9eab-6e460a02d1f1"  # GCM's (Visual Studio's) public client
 ENTRA_DIR = "entra"  # state_dir/entra: signing key, service principal secret and certificate
+
+# The repository catalogue (projects/catalog.py): a fork and a disabled repository beside the
+# sample, a project with enough repositories to need several pages, and a small one.
+FORK_REPO_NAME = "hello-fork"
+DISABLED_REPO_NAME = "archived"
+LARGE_PROJECT_NAME = "Platform"
+LARGE_PROJECT_REPOS = 120
+TOOLS_PROJECT_NAME = "Tools"
+TOOLS_REPOS = ("cli", "docs")
+# Page sizes the sandbox caps $top at, so every listing of the catalogue takes pages.
+PROJECTS_PAGE_SIZE = 2
+REPOS_PAGE_SIZE = 50

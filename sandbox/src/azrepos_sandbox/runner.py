@@ -202,6 +202,7 @@ def _serve(state_dir: Path, port: int, ssh_port: int, ready: ReadyCallback | Non
                                    name="sandbox-https", daemon=True)
         serving.start()
         sshd = start_sshd(ssh_dir, state_dir / "sshd.log", ssh_port, host_key, script)
+        server.app.ssh_base = f"ssh://{getpass.getuser()}@127.0.0.1:{sshd.port}/v3"
 
         info = sandbox_info(seeded, base_url, tls, sshd, host_key, admin_token, entra)
         replace_file(info_path, json.dumps(info, indent=2) + "\n", mode=0o600)

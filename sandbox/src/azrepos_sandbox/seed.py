@@ -6,7 +6,9 @@ Each piece is checked on its own, so a start that died half-way is completed nex
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +24,7 @@ from azrepos_sandbox.constants import (
 )
 from azrepos_sandbox.disk import replace_file
 from azrepos_sandbox.identity.pats import generate_pat, hash_pat
+from azrepos_sandbox.projects.catalog import seed_catalog
 from azrepos_sandbox.store import Org, Store, User, new_guid, utc_now
 
 _README = """# hello
@@ -84,10 +87,12 @@ def _git(git_dir: Path, *args: str, stdin: str | None = None) -> str:
 
 
 def create_bare_repo(path: Path) -> None:
-    """A bare repository on ``main`` with one commit holding README.md, made with plumbing."""
-    tmp = path.with_name(path.name + ".partial")
+    """A bare repository on ``main`` with one commit holding README.md, made with plumbing.
+
+    Safe to race: each maker builds in its own staging folder and the first rename wins."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     if tmp.exists():
-        subprocess.run(["rm", "-rf", str(tmp)], check=True)
+        shutil.rmtree(tmp)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "--quiet", "--bare", str(tmp)], check=True,
                    env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -98,7 +103,21 @@ def create_bare_repo(path: Path) -> None:
     _git(tmp, "update-ref", "refs/heads/main", commit)
     _git(tmp, "symbolic-ref", "HEAD", "refs/heads/main")
     # Rename last, so a half-made repository is never served.
-    tmp.rename(path)
+    try:
+        tmp.rename(path)
+    except OSError:
+        if not path.exists():
+            raise
+        shutil.rmtree(tmp)  # another request made it first
+
+
+def ensure_bare_repo(repos_root: Path, rel_path: str) -> Path:
+    """The bare repository at ``rel_path``, made on first use: a catalogue of a hundred
+    repositories costs nothing at start, only the ones fetched are created."""
+    path = repos_root / rel_path
+    if not path.exists():
+        create_bare_repo(path)
+    return path
 
 
 def seed(store: Store, state_dir: Path) -> Seeded:
@@ -117,4 +136,5 @@ def seed(store: Store, state_dir: Path) -> Seeded:
         create_bare_repo(repo_path)
     if store.repo(org.id, PROJECT_NAME, REPO_NAME) is None:
         store.add_repo(org.id, PROJECT_NAME, REPO_NAME, rel_path)
+    seed_catalog(store, org)
     return Seeded(org, user, pat, deployment_id)

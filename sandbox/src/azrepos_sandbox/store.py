@@ -62,6 +62,18 @@ CREATE TABLE IF NOT EXISTS repos (
     rel_path TEXT NOT NULL,
     UNIQUE (org_id, project, name)
 );
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES orgs(id),
+    name TEXT NOT NULL COLLATE NOCASE,
+    description TEXT NOT NULL,
+    UNIQUE (org_id, name)
+);
+CREATE TABLE IF NOT EXISTS repo_details (
+    repo_id TEXT PRIMARY KEY REFERENCES repos(id),
+    is_disabled INTEGER NOT NULL DEFAULT 0,
+    parent_repo_id TEXT REFERENCES repos(id)
+);
 """
 
 
@@ -126,6 +138,26 @@ class Repo:
     project: str
     name: str
     rel_path: str
+    is_disabled: bool = False
+    parent_repo_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    org_id: str
+    name: str
+    description: str
+
+
+_REPO_SELECT = ("SELECT r.id, r.org_id, r.project, r.name, r.rel_path, "
+                "COALESCE(d.is_disabled, 0), d.parent_repo_id FROM repos r "
+                "LEFT JOIN repo_details d ON d.repo_id = r.id")
+
+
+def _repo(row: sqlite3.Row) -> Repo:
+    values = tuple(row)
+    return Repo(*values[:5], is_disabled=bool(values[5]), parent_repo_id=values[6])
 
 
 def _time(value: str) -> datetime:
@@ -352,6 +384,61 @@ class Store:
 
     def repo(self, org_id: str, project: str, name: str) -> Repo | None:
         # Azure DevOps names are case-insensitive; the columns are COLLATE NOCASE.
-        row = self.fetch_one("SELECT * FROM repos WHERE org_id = ? AND project = ? AND name = ?",
-                        (org_id, project, name))
-        return None if row is None else Repo(*tuple(row))
+        row = self.fetch_one(f"{_REPO_SELECT} WHERE r.org_id = ? AND r.project = ? AND r.name = ?",
+                             (org_id, project, name))
+        return None if row is None else _repo(row)
+
+    def repo_by_id(self, repo_id: str) -> Repo | None:
+        row = self.fetch_one(f"{_REPO_SELECT} WHERE r.id = ?", (repo_id,))
+        return None if row is None else _repo(row)
+
+    def repos_of(self, org_id: str, project: str | None = None) -> list[Repo]:
+        """An organization's repositories (or one project's), by project then name."""
+        where, args = ("r.org_id = ?", (org_id,)) if project is None else (
+            "r.org_id = ? AND r.project = ?", (org_id, project))
+        rows = self.fetch_all(f"{_REPO_SELECT} WHERE {where} "
+                              "ORDER BY r.project COLLATE NOCASE, r.name COLLATE NOCASE", args)
+        return [_repo(row) for row in rows]
+
+    def add_repos(self, org_id: str, repos: list[tuple[str, str, str, bool, str | None]]
+                  ) -> None:
+        """Many repositories in one transaction: (project, name, rel_path, disabled, parent
+        name in the same project or None). Names already present are left alone."""
+        with self.transaction() as db:
+            for project, name, rel_path, disabled, parent in repos:
+                row = db.execute("SELECT id FROM repos WHERE org_id = ? AND project = ? AND "
+                                 "name = ?", (org_id, project, name)).fetchone()
+                if row is not None:
+                    continue
+                repo_id = new_guid()
+                db.execute("INSERT INTO repos VALUES (?, ?, ?, ?, ?)",
+                           (repo_id, org_id, project, name, rel_path))
+                parent_id = None
+                if parent is not None:
+                    found = db.execute("SELECT id FROM repos WHERE org_id = ? AND project = ? "
+                                       "AND name = ?", (org_id, project, parent)).fetchone()
+                    parent_id = found[0] if found else None
+                if disabled or parent_id:
+                    db.execute("INSERT INTO repo_details VALUES (?, ?, ?)",
+                               (repo_id, int(disabled), parent_id))
+
+    # projects -------------------------------------------------------------
+    def add_project(self, org_id: str, name: str, description: str) -> Project:
+        existing = self.project(org_id, name)
+        if existing is not None:
+            return existing
+        project = Project(new_guid(), org_id, name, description)
+        with self.transaction() as db:
+            db.execute("INSERT INTO projects VALUES (?, ?, ?, ?)",
+                       (project.id, org_id, name, description))
+        return project
+
+    def project(self, org_id: str, name: str) -> Project | None:
+        row = self.fetch_one("SELECT * FROM projects WHERE org_id = ? AND (name = ? OR id = ?)",
+                             (org_id, name, name))
+        return None if row is None else Project(*tuple(row))
+
+    def projects_of(self, org_id: str) -> list[Project]:
+        rows = self.fetch_all("SELECT * FROM projects WHERE org_id = ? "
+                              "ORDER BY name COLLATE NOCASE", (org_id,))
+        return [Project(*tuple(row)) for row in rows]

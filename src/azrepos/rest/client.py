@@ -1,4 +1,5 @@
-"""The Azure DevOps REST calls azrepos makes: connectionData and the SessionTokens API.
+"""The Azure DevOps REST calls azrepos makes: connectionData, the SessionTokens API, and the
+Projects and Git Repositories lists (paged through the x-ms-continuationtoken header).
 
 Keys are added (and extended) through one of two endpoints the service speaks: the web UI's
 data provider ``{org}/_apis/Contribution/HierarchyQuery``, which public clients use, and the
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import requests
 
@@ -26,7 +29,7 @@ from ..errors import (
 from ..redaction import scrub
 from ..urls import Organization
 from . import key_endpoints
-from .models import ConnectionData, SessionToken, format_time
+from .models import ConnectionData, GitRepository, Project, SessionToken, format_time
 from .session import PinnedSession
 from .transport import RetryPolicy, Transport
 
@@ -38,6 +41,11 @@ HIERARCHY_QUERY = "_apis/Contribution/HierarchyQuery"
 HIERARCHY_QUERY_ACCEPT = "application/json;api-version=5.0-preview.1"
 KEY_DATA_PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
 TOKENS_SCOPE = "vso.tokens (Tokens: Read & manage)"
+CODE_SCOPE = "vso.code (Code: Read)"
+PROJECT_SCOPE = "vso.project (Project and Team: Read)"
+LIST_API_VERSION = "7.1"
+CONTINUATION_HEADER = "x-ms-continuationtoken"
+PAGE_SIZE = 100
 _TF_CODE = re.compile(r"\b(TF\d{5,6}|VS\d{5})\b")
 
 
@@ -113,10 +121,14 @@ class AzureDevOpsClient:
         body: dict[str, Any] | None = None,
         idempotent: bool = True,
         accept: str | None = None,
+        api_version: str = API_VERSION,
+        page: list[str] | None = None,
     ) -> Any:
+        """The JSON answer. With ``page`` (a list), the answer's continuation token (or "")
+        is appended to it."""
         url = f"{base}/{path}"
         # The API version goes in the query string, or (data providers) in the Accept header.
-        query = {**(params or {}), **({} if accept else {"api-version": API_VERSION})}
+        query = {**(params or {}), **({} if accept else {"api-version": api_version})}
         headers = {"Authorization": self._credential.authorization(),
                    **({"Accept": accept} if accept else {})}
         response = self.transport.send(
@@ -130,6 +142,8 @@ class AzureDevOpsClient:
         )
         if response.status_code >= 400:
             raise self._error(response, label, scope, base)
+        if page is not None:
+            page.append(response.headers.get(CONTINUATION_HEADER, "").strip())
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -168,6 +182,14 @@ class AzureDevOpsClient:
                 tf_code=tf_code,
                 hint="check the organization name in --org (https://dev.azure.com/ORG)",
             )
+        if status == 404 and label.startswith("list repositories of "):
+            project = label.removeprefix("list repositories of ")
+            return NotFound(
+                f"project {project!r} not found in {self.org.url}{detail}",
+                status=404,
+                tf_code=tf_code,
+                hint=f"check the name (azrepos repos list --org {self.org.url} lists them all)",
+            )
         if status == 404:  # a key call: the key, the endpoint, or the identity service
             return NotFound(
                 f"{label}: not found at {base}{detail}",
@@ -189,6 +211,38 @@ class AzureDevOpsClient:
             )
             self._connection = ConnectionData.from_json(data or {})
         return self._connection
+
+    def _pages(self, path: str, *, label: str, scope: str, top: int = PAGE_SIZE
+                ) -> Iterator[dict[str, Any]]:
+        """Every item of a paged list: ``$top`` per request, then ``continuationToken`` from
+        the ``x-ms-continuationtoken`` header until the server sends none."""
+        token = ""
+        seen: set[str] = set()
+        while True:
+            params = {"$top": str(top), **({"continuationToken": token} if token else {})}
+            tokens: list[str] = []
+            data = self._request("GET", self.org.url, path, label=label, scope=scope,
+                                 params=params, api_version=LIST_API_VERSION, page=tokens)
+            yield from (data or {}).get("value", [])
+            token = tokens[0] if tokens else ""
+            if not token:
+                return
+            if token in seen:  # a server that repeats itself must not loop us forever
+                raise ApiError(f"{label}: the server sent the same continuation token twice",
+                               status=502, hint="try again; if it persists, report it")
+            seen.add(token)
+
+    def list_projects(self) -> list[Project]:
+        return [Project.from_json(item) for item in
+                self._pages("_apis/projects", label="list projects", scope=PROJECT_SCOPE)]
+
+    def list_repositories(self, project: str | None = None) -> list[GitRepository]:
+        """The organization's repositories, or one project's (disabled ones included)."""
+        path = (f"{quote(project, safe='')}/_apis/git/repositories" if project
+                else "_apis/git/repositories")
+        label = f"list repositories of {project}" if project else "list repositories"
+        return [GitRepository.from_json(item) for item in
+                self._pages(path, label=label, scope=CODE_SCOPE)]
 
     def list_ssh_keys(self) -> list[SessionToken]:
         data = self._request(

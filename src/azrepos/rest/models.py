@@ -74,3 +74,53 @@ class SessionToken:
             scope=str(data.get("scope") or "app_token"),
             target_accounts=tuple(data.get("targetAccounts") or ()),
         )
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    state: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Project:
+        return cls(id=str(data.get("id", "")), name=str(data.get("name", "")),
+                   state=str(data.get("state") or ""))
+
+
+@dataclass(frozen=True)
+class GitRepository:
+    """One entry of Git Repositories - List."""
+
+    id: str
+    name: str
+    project: str
+    default_branch: str | None
+    size: int
+    remote_url: str
+    ssh_url: str
+    web_url: str
+    is_disabled: bool = False
+    is_fork: bool = False
+    parent: str | None = None  # "project/name" of the repository this one was forked from
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GitRepository:
+        parent = data.get("parentRepository") or None
+        parent_name = None
+        if isinstance(parent, dict):
+            parent_project = (parent.get("project") or {}).get("name", "")
+            parent_name = f"{parent_project}/{parent.get('name', '')}".lstrip("/")
+        return cls(
+            id=str(data.get("id", "")),
+            name=str(data.get("name", "")),
+            project=str((data.get("project") or {}).get("name", "")),
+            default_branch=data.get("defaultBranch") or None,
+            size=int(data.get("size") or 0),
+            remote_url=str(data.get("remoteUrl") or ""),
+            ssh_url=str(data.get("sshUrl") or ""),
+            web_url=str(data.get("webUrl") or ""),
+            is_disabled=bool(data.get("isDisabled", False)),
+            is_fork=bool(data.get("isFork", False)),
+            parent=parent_name,
+        )

@@ -144,3 +144,17 @@ def unconfigure(home: Path, org: Organization) -> bool:
 def identity_file(home: Path, org: Organization) -> Path | None:
     entry = _load(home).get(org.name)
     return Path(str(entry["identity_file"])) if entry else None
+
+
+def clone_host(home: Path, org: Organization) -> str | None:
+    """The SSH host to clone the organization's repositories through (``azrepos-ORG`` when
+    ``~/.ssh/config`` has that alias, else ``user@host``), or None without a recorded key."""
+    data = _load(home)
+    entry = data.get(org.name)
+    if not entry or not Path(str(entry["identity_file"])).is_file():
+        return None
+    hosts = host_entries([{"org": name, **value} for name, value in data.items()])
+    alias = ssh_config.org_alias(org.name)
+    if any(host.alias == alias for host in hosts):
+        return alias
+    return f"{entry.get('user') or 'git'}@{entry['hostname']}"

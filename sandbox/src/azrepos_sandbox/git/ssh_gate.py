@@ -15,6 +15,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from azrepos_sandbox.seed import ensure_bare_repo
 from azrepos_sandbox.store import Store
 
 _SERVICES = ("git-upload-pack", "git-receive-pack")
@@ -94,10 +95,14 @@ def serve(db_path: Path, authorization_id: str) -> int:
         return _refuse(f"TF401019: The Git repository with name or identifier {repo_name} "
                        "does not exist or you do not have permissions for the operation you "
                        "are attempting.")
+    if repo.is_disabled:
+        return _refuse(f"TF401019: The repository {repo.name} is disabled; git operations on "
+                       "it are refused.")
     repos_root = (db_path.parent / "repos").resolve()
     path = (repos_root / repo.rel_path).resolve()
     if not path.is_relative_to(repos_root):
         return _refuse("Repository path refused.")
+    ensure_bare_repo(repos_root, repo.rel_path)
     os.execvp("git", ["git", service.removeprefix("git-"), str(path)])  # noqa: S606
     return 1  # not reached: execvp replaces this process
 

@@ -1,0 +1,1 @@
+"""Projects - List and Git Repositories - List, with continuation-token paging."""

@@ -1,0 +1,1 @@
+"""Onboarding: find the organization's repositories and clone a selection of them."""
