@@ -7,7 +7,7 @@ ORGANIZATIONS="${ORGANIZATIONS:-}"
 AUTHMODE="${AUTHMODE:-azrepos}"
 CREDENTIALSTORE="${CREDENTIALSTORE:-auto}"
 SSHKEY="${SSHKEY:-false}"
-SOURCE="${SOURCE:-azrepos}"
+SOURCE="${SOURCE:-}"
 PREFIX=/usr/local/share/azrepos
 
 fail() { echo "azrepos feature: $1" >&2; exit 1; }
@@ -20,6 +20,11 @@ for org in $(echo "$ORGANIZATIONS" | tr ',' ' '); do
     || fail "organization '$org' must be an https:// URL such as https://dev.azure.com/ORG"
 done
 [ "$(id -u)" -eq 0 ] || fail "install.sh runs as root (the devcontainer CLI does this)"
+if [ -z "$SOURCE" ]; then
+  # The wheel scripts/build-dist packages beside this script.
+  for wheel in "$(dirname "$0")"/azrepos-*-py3-none-any.whl; do [ -e "$wheel" ] && SOURCE=$wheel; done
+  [ -n "$SOURCE" ] || fail "no azrepos wheel beside install.sh: use the Feature from scripts/build-dist, or set the source option"
+fi
 
 need=""
 command -v git >/dev/null || need="$need git"
