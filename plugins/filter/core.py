@@ -16,9 +16,12 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import install_hint
 
 try:
     from azrepos.errors import AzreposError
@@ -32,9 +35,12 @@ else:
 
 def _require_core() -> None:
     if IMPORT_ERROR is not None:
+        from ansible.module_utils.basic import missing_required_lib
+
+        hint = install_hint(sys.executable, Path(__file__).resolve().parents[2])
         raise AnsibleFilterError(
-            "the azrepos.devenv filters need the azrepos Python package beside Ansible on the "
-            f"controller (pip install azrepos): {IMPORT_ERROR}"
+            missing_required_lib("azrepos", reason="for the azrepos.devenv filters")
+            + f" Install it beside Ansible on the controller: {hint} ({IMPORT_ERROR})"
         )
 
 

@@ -7,7 +7,8 @@ how a setting resolves) lives in the ``azrepos`` Python package. That package mu
 importable by the interpreter that runs the module. The modules run on the controller
 (``delegate_to: localhost``), which holds the user's PAT, so set
 ``ansible_python_interpreter: "{{ ansible_playbook_python }}"`` there and install azrepos
-beside Ansible (``pip install azrepos``).
+beside Ansible: the wheel a collection built by ``scripts/build-dist`` carries
+(``WHEEL_IN_COLLECTION``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,23 @@ __all__ = [
 WRITE_LABELS = ("add SSH key", "update SSH key", "revoke SSH key")
 
 
+# Where a collection built by scripts/build-dist carries the matching azrepos wheel.
+WHEEL_IN_COLLECTION = "roles/credential_manager/files/azrepos-*-py3-none-any.whl"
+
+
+def install_hint(python, collection_dir=None):
+    """The pip command that makes azrepos importable by ``python``: the wheel this collection
+    carries (its exact path when ``collection_dir`` is known, as on the controller)."""
+    wheel = None
+    if collection_dir is not None:
+        found = sorted(collection_dir.glob(WHEEL_IN_COLLECTION))
+        wheel = str(found[-1]) if found else None
+    if wheel is None:
+        wheel = ("COLLECTION/" + WHEEL_IN_COLLECTION + " (COLLECTION: the azrepos/devenv directory "
+                 "`ansible-galaxy collection list azrepos.devenv` shows)")
+    return f"{python} -m pip install {wheel}"
+
+
 def require_core(module):
     """Fail with a message that says how to fix it when azrepos cannot be imported."""
     if HAS_AZREPOS:
@@ -75,8 +93,8 @@ def require_core(module):
 
     module.fail_json(
         msg=missing_required_lib("azrepos", reason="to call the Azure DevOps REST API")
-        + f" It is not importable by {sys.executable}: install it there (pip install azrepos, or "
-        "pip install -e . from its repository), and run the module on the controller with "
+        + f" It is not importable by {sys.executable}: install it there with "
+        f"{install_hint(sys.executable)}, and run the module on the controller with "
         "delegate_to: localhost and ansible_python_interpreter: '{{ ansible_playbook_python }}'.",
         exception=AZREPOS_IMPORT_ERROR,
     )

@@ -20,7 +20,7 @@ description:
   - "Run it where the user's credential is, normally the controller
     (C(delegate_to: localhost)); the key pair itself stays on the target."
 author:
-  - azrepos maintainers
+  - azrepos maintainers (@azrepos)
 extends_documentation_fragment:
   - azrepos.devenv.auth
 attributes:

@@ -151,6 +151,9 @@ def test_missing_core_says_how_to_fix(playbooks):
     assert result["failed"] is True
     assert "required Python library (azrepos)" in result["msg"]  # missing_required_lib's words
     assert "not importable by /usr/bin/python3" in result["msg"] and "delegate_to" in result["msg"]
+    # The file to install: the wheel a collection from scripts/build-dist carries.
+    assert ("/usr/bin/python3 -m pip install COLLECTION/roles/credential_manager/files/"
+            "azrepos-*-py3-none-any.whl") in result["msg"]
 
 
 @pytest.mark.parametrize("verbosity", ["-vvvv"])

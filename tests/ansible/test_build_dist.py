@@ -1,0 +1,60 @@
+"""scripts/build-dist: the release artifacts in dist/, and that the collection and the Feature
+carry the matching azrepos wheel (the defaults of credential_manager and the Feature)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tarfile
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+WHEEL = f"azrepos-{VERSION}-py3-none-any.whl"
+LOCKS = ("azrepos-requirements.lock", "gcm-requirements.lock")
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist") / "dist"
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "build-dist"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+def members(archive: Path) -> dict[str, bytes]:
+    with tarfile.open(archive) as tar:
+        return {m.name.removeprefix("./"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+
+
+def test_core_wheel_sdist_and_the_sandbox_apart(dist: Path) -> None:
+    assert sorted(p.name for p in dist.glob("azrepos-[0-9]*")) == [WHEEL, f"azrepos-{VERSION}.tar.gz"]
+    assert [p.name for p in (dist / "sandbox").iterdir()] == [f"azrepos_sandbox-{VERSION}-py3-none-any.whl"]
+
+
+def test_collection_carries_the_matching_wheel_and_the_locks(dist: Path) -> None:
+    galaxy = yaml.safe_load((REPO / "galaxy.yml").read_text())
+    files = members(dist / f"azrepos-devenv-{galaxy['version']}.tar.gz")
+    role_files = "roles/credential_manager/files/"
+    assert sorted(n.removeprefix(role_files) for n in files if n.startswith(role_files)) == sorted(
+        [WHEEL, *LOCKS])
+    assert files[role_files + WHEEL] == (dist / WHEEL).read_bytes()
+    manifest = json.loads(files["MANIFEST.json"])
+    assert manifest["collection_info"]["version"] == galaxy["version"]
+
+
+def test_feature_is_laid_out_as_devcontainer_features_package(dist: Path) -> None:
+    files = members(dist / "devcontainer-feature-azrepos.tgz")
+    assert sorted(files) == sorted(["devcontainer-feature.json", "install.sh", "post-create.sh",
+                                    WHEEL, *LOCKS])
+    assert files[WHEEL] == (dist / WHEEL).read_bytes()
+    listed = json.loads((dist / "devcontainer-collection.json").read_text())
+    assert listed["features"] == [json.loads(files["devcontainer-feature.json"])]
+    assert listed["features"][0]["id"] == "azrepos"
+    assert listed["features"][0]["options"]["source"]["default"] == ""  # the wheel beside install.sh
