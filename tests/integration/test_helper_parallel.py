@@ -66,8 +66,8 @@ def test_fast_path_imports_no_heavy_module(home: Path) -> None:
     assert done.returncode == 0 and "password=" + "p" * 52 in done.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
                 if line.startswith("import time:")}
-    assert "azrepos.credential.fast" in imported  # the probe sees the helper's own imports
-    heavy = {"json", "re", "requests", "msal", "keyring", "azrepos.credential.helper"} & imported
+    assert "azrepos.git_helper.fast" in imported  # the probe sees the helper's own imports
+    heavy = {"json", "re", "requests", "msal", "keyring", "azrepos.git_helper.helper"} & imported
     assert not heavy, f"the fast path imported {sorted(heavy)}"
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from azrepos.credential import fast, protocol
+from azrepos.git_helper import fast, protocol
 from tests.seed_state import cache_token, store_pat
 
 HELPER = str(Path(sys.executable).parent / "git-credential-azrepos")

@@ -19,7 +19,7 @@ FACE, SERVICE, PRIMITIVE = 3, 2, 1
 LAYERS: dict[str, int] = {
     "azrepos.cli": FACE, "azrepos.__main__": FACE, "azrepos.secretscan.hooks": FACE,
     "azrepos.doctor": SERVICE, "azrepos.sshkeys": SERVICE, "azrepos.auth": SERVICE,
-    "azrepos.config": SERVICE, "azrepos.secretscan": SERVICE, "azrepos.credential": SERVICE,
+    "azrepos.config": SERVICE, "azrepos.secretscan": SERVICE, "azrepos.git_helper": SERVICE,
     "azrepos.connection": SERVICE, "azrepos.onboarding": SERVICE,
     "azrepos.rest": PRIMITIVE, "azrepos.secretstore": PRIMITIVE, "azrepos.fileio": PRIMITIVE,
     "azrepos.urls": PRIMITIVE, "azrepos.errors": PRIMITIVE, "azrepos.redaction": PRIMITIVE,
@@ -32,8 +32,8 @@ SANDBOX_SRC = ROOT / "sandbox" / "src"
 MAY_IMPORT_SANDBOX: set[str] = set()
 
 # Known exceptions, each to be removed by the change that fixes it.
-# Cycles tolerated for now, each with the issue that removes it (credential.fast <-> helper went
-# with issue 8's credential/answers.py).
+# Cycles tolerated for now, each with the issue that removes it (git_helper.fast <-> helper went
+# with issue 8's git_helper/answers.py).
 KNOWN_CYCLES: set[frozenset[str]] = set()
 
 

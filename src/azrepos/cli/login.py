@@ -11,7 +11,7 @@ from ..auth.credentials import BearerCredential, PatCredential
 from ..auth.pat_sources import read_pat, store_key
 from ..auth.tenant import authority_from_tenant, discover
 from ..auth.token_cache import cached_access_token
-from ..credential import pat_details
+from ..git_helper import pat_details
 from ..errors import UsageError
 from ..rest.models import format_time
 from .context import OrgContext
