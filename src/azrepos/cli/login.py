@@ -11,8 +11,8 @@ from ..auth.credentials import BearerCredential, PatCredential
 from ..auth.pat_sources import read_pat, store_key
 from ..auth.tenant import authority_from_tenant, discover
 from ..auth.token_cache import cached_access_token
-from ..git_helper import pat_details
 from ..errors import UsageError
+from ..git_helper import pat_details
 from ..rest.models import format_time
 from .context import OrgContext
 from .output import emit, warn
