@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tests.seed_state import cache_token, store_pat
 
-from azrepos.config.gcm import find_gcm
+from azrepos.machine.gcm import find_gcm
 
 ORG = "https://dev.azure.com/benchorg"
 REQUEST = "protocol=https\nhost=dev.azure.com\npath=benchorg/p/_git/r\nusername=benchorg\n\n"

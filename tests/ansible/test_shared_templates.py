@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from azrepos.config.gitconfig import GitConfigSpec, OrgEntry, render_spec
+from azrepos.gitconfig import GitConfigSpec, OrgEntry, render_spec
 from azrepos.sshkeys.ssh_config import hosts_for, render_entries
 
 from .conftest import REPO_ROOT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from azrepos.config.gcm import find_gcm
+from azrepos.machine.gcm import find_gcm
 from tests.integration.conftest import User
 
 

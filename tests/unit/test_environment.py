@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from azrepos.config import environment, gitconfig
+from azrepos import gitconfig
+from azrepos.machine import environment
 
 
 def machine(tmp_path: Path, env: dict[str, str], files: tuple[str, ...] = ()):

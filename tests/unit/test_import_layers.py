@@ -19,7 +19,8 @@ FACE, SERVICE, PRIMITIVE = 3, 2, 1
 LAYERS: dict[str, int] = {
     "azrepos.cli": FACE, "azrepos.__main__": FACE, "azrepos.secretscan.hooks": FACE,
     "azrepos.doctor": SERVICE, "azrepos.sshkeys": SERVICE, "azrepos.auth": SERVICE,
-    "azrepos.config": SERVICE, "azrepos.secretscan": SERVICE, "azrepos.git_helper": SERVICE,
+    "azrepos.config": SERVICE, "azrepos.machine": SERVICE, "azrepos.gitconfig": SERVICE,
+    "azrepos.rendering": PRIMITIVE, "azrepos.secretscan": SERVICE, "azrepos.git_helper": SERVICE,
     "azrepos.connection": SERVICE, "azrepos.onboarding": SERVICE,
     "azrepos.rest": PRIMITIVE, "azrepos.secretstore": PRIMITIVE, "azrepos.fileio": PRIMITIVE,
     "azrepos.urls": PRIMITIVE, "azrepos.errors": PRIMITIVE, "azrepos.redaction": PRIMITIVE,

@@ -3,28 +3,31 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import sys
 from pathlib import Path
 
 import pytest
 from ansible.errors import AnsibleFilterError
+from harness import ensure_collection_link  # molecule/, on sys.path from tests/conftest.py
 
 from azrepos.errors import ConfigError
 from azrepos.sshkeys import known_hosts
 from azrepos.sshkeys.known_hosts import AZURE_HOST_KEY, AZURE_HOST_KEY_FINGERPRINT
 from tests.conftest import make_key
 
-FILTERS = Path(__file__).resolve().parents[2] / "plugins" / "filter" / "core.py"
+COLLECTIONS = Path(__file__).resolve().parents[2] / ".collections"
 AZURE = {"hostname": "ssh.dev.azure.com", "host_key": AZURE_HOST_KEY,
          "host_key_fingerprint": AZURE_HOST_KEY_FINGERPRINT,
          "known_hosts_names": list(known_hosts.AZURE_SSH_HOSTS)}
 
 
 def filters():
-    spec = importlib.util.spec_from_file_location("azrepos_filters", FILTERS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The filter plugin as Ansible loads it: inside the collection, beside its module_utils."""
+    ensure_collection_link()
+    if str(COLLECTIONS) not in sys.path:
+        sys.path.append(str(COLLECTIONS))
+    return importlib.import_module("ansible_collections.azrepos.devenv.plugins.filter.core")
 
 
 def other_key(tmp_path: Path) -> str:

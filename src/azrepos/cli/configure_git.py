@@ -6,10 +6,11 @@ import argparse
 import shutil
 from pathlib import Path
 
-from ..config import environment, gitconfig
-from ..config.gcm import find_gcm
+from .. import gitconfig
 from ..connection import profile_for
 from ..errors import ConfigError, UsageError
+from ..machine import environment
+from ..machine.gcm import find_gcm
 from .output import emit
 
 

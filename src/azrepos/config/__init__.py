@@ -1,1 +1,1 @@
-"""Settings resolution and rendering of gitconfig and ssh config from shared templates."""
+"""azrepos's own settings: environment, then URL-scoped git config, then defaults."""

@@ -14,11 +14,11 @@ from pathlib import Path
 from ..auth import accounts
 from ..auth.chain import resolve_credential
 from ..auth.pat_sources import PAT_ENV, store_key
-from ..config import environment
 from ..connection import ConnectionProfile
 from ..errors import AzreposError, CredentialMissing
 from ..git_command import config_get as git_config_get
 from ..git_command import run_git
+from ..machine import environment
 from ..rest.client import AzureDevOpsClient
 from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of

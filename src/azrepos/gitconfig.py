@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
-from ..fileio import write_atomic
-from ..git_command import run_git
-from .environment import Machine, gcm_store_for
-from .templates import render
+from .errors import ConfigError
+from .fileio import write_atomic
+from .git_command import run_git
+from .machine.environment import Machine, gcm_store_for
+from .rendering.templates import render
 
 
 @dataclass(frozen=True)
