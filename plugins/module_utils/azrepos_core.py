@@ -61,6 +61,7 @@ __all__ = [
     "repository_json",
     "require_azure_compatible",
     "require_core",
+    "run_reporting",
     "scrub",
     "write_count",
 ]
@@ -130,6 +131,26 @@ class LogCollector(logging.Handler):
         logger.addHandler(self)
         logger.propagate = False
         return self
+
+
+def run_reporting(module, run):
+    """Runs a module's work and returns its result; a failure (the core's own, or any other)
+    fails the module with a scrubbed message, and the core's log warnings become warnings."""
+    logs = LogCollector().install()
+    try:
+        result = run(module)
+    except AzreposError as exc:
+        module.fail_json(
+            msg=scrub(str(exc)),
+            status=getattr(exc, "status", None),
+            tf_code=getattr(exc, "tf_code", None),
+        )
+    except Exception as exc:  # report any failure without leaking a secret
+        module.fail_json(msg=f"{type(exc).__name__}: {scrub(str(exc))}",
+                         exception=scrub(traceback.format_exc()))
+    for message in logs.messages:
+        module.warn(message)
+    return result
 
 
 def make_client(module):

@@ -142,18 +142,15 @@ calls:
 """
 
 import fnmatch
-import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
-    AzreposError,
-    LogCollector,
     auth_argument_spec,
     list_repositories,
     make_client,
     repository_json,
     require_core,
-    scrub,
+    run_reporting,
 )
 
 
@@ -188,20 +185,7 @@ def main():
         mutually_exclusive=[("pat", "token")],
     )
     require_core(module)
-    logs = LogCollector().install()
-    try:
-        result = run(module)
-    except AzreposError as exc:
-        module.fail_json(
-            msg=scrub(str(exc)),
-            status=getattr(exc, "status", None),
-            tf_code=getattr(exc, "tf_code", None),
-        )
-    except Exception as exc:  # report any failure without leaking a secret
-        module.fail_json(msg=f"{type(exc).__name__}: {scrub(str(exc))}",
-                         exception=scrub(traceback.format_exc()))
-    for message in logs.messages:
-        module.warn(message)
+    result = run_reporting(module, run)
     module.exit_json(**result)
 
 

@@ -166,13 +166,10 @@ diff:
   type: dict
 """
 
-import traceback
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
-    AzreposError,
     KeySync,
-    LogCollector,
     auth_argument_spec,
     format_time,
     make_client,
@@ -180,7 +177,7 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
     registered_with,
     require_azure_compatible,
     require_core,
-    scrub,
+    run_reporting,
     write_count,
 )
 
@@ -283,20 +280,7 @@ def main():
         module.fail_json(msg="fingerprint must be a SHA256 fingerprint (SHA256:...), "
                          "as ssh-keygen -lf prints it")
 
-    logs = LogCollector().install()
-    try:
-        result = run(module)
-    except AzreposError as exc:
-        module.fail_json(
-            msg=scrub(str(exc)),
-            status=getattr(exc, "status", None),
-            tf_code=getattr(exc, "tf_code", None),
-        )
-    except Exception as exc:  # report any failure without leaking a secret
-        module.fail_json(msg=f"{type(exc).__name__}: {scrub(str(exc))}",
-                         exception=scrub(traceback.format_exc()))
-    for message in logs.messages:
-        module.warn(message)
+    result = run_reporting(module, run)
     if not module._diff:
         result.pop("diff")
     module.exit_json(**result)
