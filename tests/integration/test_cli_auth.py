@@ -42,6 +42,23 @@ def test_login_stores_pat_then_commands_use_it(user: User) -> None:
     assert user.azrepos("whoami", "--org", user.org).returncode == 1
 
 
+def test_login_warns_of_each_missing_scope(user: User) -> None:
+    full = user.azrepos("login", "--org", user.org, "--pat-stdin",
+                        stdin=user.sandbox.info["pat"] + "\n", check=True)
+    assert "lacks" not in full.stderr
+    for scopes, missing, kept in ((["vso.code"], "vso.tokens", "vso.code"),
+                                  (["vso.tokens"], "vso.code", "vso.tokens"),
+                                  (["vso.profile"], "vso.code", None)):
+        pat = user.sandbox.admin("POST", "/_sandbox/pats", {"scopes": scopes})["pat"]
+        done = user.azrepos("login", "--org", user.org, "--pat-stdin", stdin=pat + "\n",
+                            check=True)  # stored all the same: the user may want it so
+        assert f"this PAT lacks {missing}" in done.stderr
+        assert "fix: create a PAT" in done.stderr
+        if kept:
+            assert f"lacks {kept}" not in done.stderr
+        assert pat not in done.stdout + done.stderr
+
+
 def test_login_with_bad_pat_stores_nothing(user: User) -> None:
     done = user.azrepos("login", "--org", user.org, "--pat-stdin", stdin="y" * 52 + "\n")
     assert done.returncode == 1

@@ -65,7 +65,11 @@ def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
         return 0
     who = ""
     if args.verify:  # check first, so a bad PAT never gets stored
-        who = f" for {ctx.profile.client(credential).connection_data().user.display_name}"
+        client = ctx.profile.client(credential)
+        who = f" for {client.connection_data().user.display_name}"
+        for scope, purpose in client.refused_scopes():
+            warn(f"this PAT lacks {scope}, so {purpose} will be refused; fix: create a PAT "
+                 f"for {ctx.org.url} with that scope and run this again")
     ctx.store.set(store_key(ctx.org), credential.pat)
     pat_details.forget(ctx.org.url)  # the old PAT's user name and expiry are not this one's
     emit(args.json, {"changed": True, "org_url": ctx.org.url, "store": ctx.store.name,

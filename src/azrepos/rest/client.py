@@ -244,6 +244,24 @@ class AzureDevOpsClient:
         return [GitRepository.from_json(item) for item in
                 self._pages(path, label=label, scope=CODE_SCOPE)]
 
+    def refused_scopes(self) -> list[tuple[str, str]]:
+        """The scopes azrepos needs that this credential is refused (HTTP 403), each with what
+        it is needed for, found by the cheapest read each one allows: one repository, and the
+        key list (the service tells a PAT nothing about its own scopes)."""
+        probes = (
+            (CODE_SCOPE, "git over HTTPS and repository lists",
+             lambda: next(self._pages("_apis/git/repositories", top=1,
+                                      label="list repositories", scope=CODE_SCOPE), None)),
+            (TOKENS_SCOPE, "SSH key registration", self.list_ssh_keys),
+        )
+        refused = []
+        for scope, purpose, probe in probes:
+            try:
+                probe()
+            except PermissionDenied:
+                refused.append((scope, purpose))
+        return refused
+
     def list_ssh_keys(self) -> list[SessionToken]:
         data = self._request(
             "GET",
