@@ -69,6 +69,38 @@ def test_expired_credential(ready: User) -> None:
     assert expired not in json.dumps(report)
 
 
+def test_global_pat_is_explained(ready: User) -> None:
+    # Made before 2026-03-15 for all organizations; refused since 2026-12-01 (facts file).
+    global_pat = ready.sandbox.admin("POST", "/_sandbox/pats", {"global": True})["pat"]
+    ready.env["AZURE_DEVOPS_EXT_PAT"] = global_pat
+    code, report = doctor(ready, ready.org)
+    assert code == 1
+    rest = status(report, "REST auth")
+    assert rest["status"] == "fail"
+    assert "global PAT" in rest["detail"] and "2026-12-01" in rest["detail"]
+    assert "--pat-stdin" in rest["fix"] and "fabrikam alone" in rest["fix"]
+    assert global_pat not in json.dumps(report)
+    org_pat = ready.sandbox.admin("POST", "/_sandbox/pats", {})["pat"]
+    ready.env["AZURE_DEVOPS_EXT_PAT"] = org_pat  # the fix: a PAT for this organization
+    assert status(doctor(ready, ready.org)[1], "REST auth")["status"] == "pass"
+
+
+def test_ssh_turned_off_by_policy(ready: User) -> None:
+    url = ready.sandbox.info["ssh_clone_url"]
+    ready.sandbox.admin("POST", "/_sandbox/policies", {"sshAuthentication": False})
+    try:
+        code, report = doctor(ready, url, "--org", ready.org)
+        assert code == 1
+        assert status(report, "SSH key")["status"] == "pass"  # the key itself is fine
+        ssh = status(report, "SSH")
+        assert ssh["status"] == "fail"
+        assert "SSH authentication is turned off for this organization" in ssh["detail"]
+        assert "Policies" in ssh["fix"]
+    finally:
+        ready.sandbox.admin("POST", "/_sandbox/policies", {"sshAuthentication": True})
+    assert status(doctor(ready, url, "--org", ready.org)[1], "SSH")["status"] == "pass"
+
+
 def test_missing_helper(pat_user: User) -> None:
     code, report = doctor(pat_user, pat_user.sandbox.info["https_clone_url"])
     assert code == 1

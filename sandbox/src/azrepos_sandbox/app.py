@@ -22,6 +22,7 @@ from azrepos_sandbox.http_types import Request, Response, json_response, tf_erro
 from azrepos_sandbox.identity.connection_data import connection_data
 from azrepos_sandbox.identity.pat_auth import (
     Authenticator,
+    CredentialRefused,
     Principal,
     authenticate,
     missing_scope,
@@ -100,7 +101,10 @@ class SandboxApp:
             # The TF code is sandbox-chosen; Azure DevOps answers 404 for an unknown org.
             return tf_error(404, f"TF400904: The organization '{name}' was not found.",
                             "OrganizationNotFoundException")
-        principal = authenticate(self.authenticators, request.headers)
+        try:
+            principal = authenticate(self.authenticators, request.headers)
+        except CredentialRefused as refusal:
+            return unauthorized(self.base_url, org.tenant_id, str(refusal))
         if principal is None:
             return unauthorized(self.base_url, org.tenant_id)
         rest = "/".join(segments[1:])

@@ -50,9 +50,11 @@ def ensure_user(store: Store, handle: str, tenant_id: str) -> User:
     return store.add_user(handle, display_name, email, tenant_id)
 
 
-def issue_pat(store: Store, user: User, scopes: list[str], valid_days: float) -> str:
+def issue_pat(store: Store, user: User, scopes: list[str], valid_days: float, *,
+              all_orgs: bool = False) -> str:
     pat = generate_pat()
-    store.add_pat(hash_pat(pat), user.id, scopes, utc_now() + timedelta(days=valid_days))
+    store.add_pat(hash_pat(pat), user.id, scopes, utc_now() + timedelta(days=valid_days),
+                  all_orgs=all_orgs)
     return pat
 
 

@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS pats (
     valid_to TEXT NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0
 );
+-- PATs made for all accessible organizations (global): the facts say none work since
+-- 2026-12-01. Kept apart so a state directory from before still opens.
+CREATE TABLE IF NOT EXISTS global_pats (hash TEXT PRIMARY KEY REFERENCES pats(hash));
 CREATE TABLE IF NOT EXISTS ssh_keys (
     authorization_id TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users(id),
@@ -108,6 +111,7 @@ class Pat:
     scopes: tuple[str, ...]
     valid_to: datetime
     revoked: bool
+    all_orgs: bool = False
 
     def usable(self, now: datetime | None = None) -> bool:
         return not self.revoked and self.valid_to > (now or utc_now())
@@ -234,6 +238,13 @@ class Store:
         row = self.fetch_one("SELECT value FROM meta WHERE key = ?", (key,))
         return None if row is None else str(row["value"])
 
+    def ssh_allowed(self, org_id: str) -> bool:
+        """The organization policy "SSH authentication" (on unless an admin turned it off)."""
+        return self.get_meta(f"policy.ssh.{org_id}") != "off"
+
+    def set_ssh_allowed(self, org_id: str, allowed: bool) -> None:
+        self.set_meta(f"policy.ssh.{org_id}", "on" if allowed else "off")
+
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
@@ -277,19 +288,25 @@ class Store:
         return None if row is None else User(*tuple(row))
 
     # pats -----------------------------------------------------------------
-    def add_pat(self, pat_hash: str, user_id: str, scopes: list[str], valid_to: datetime) -> None:
+    def add_pat(self, pat_hash: str, user_id: str, scopes: list[str], valid_to: datetime,
+                *, all_orgs: bool = False) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO pats (hash, user_id, scopes, valid_to) VALUES (?, ?, ?, ?)",
                 (pat_hash, user_id, json.dumps(scopes), to_wire(valid_to)),
             )
+            if all_orgs:
+                db.execute("INSERT INTO global_pats (hash) VALUES (?)", (pat_hash,))
 
     def pat(self, pat_hash: str) -> Pat | None:
-        row = self.fetch_one("SELECT * FROM pats WHERE hash = ?", (pat_hash,))
+        row = self.fetch_one(
+            "SELECT pats.*, global_pats.hash IS NOT NULL AS all_orgs FROM pats "
+            "LEFT JOIN global_pats ON global_pats.hash = pats.hash WHERE pats.hash = ?",
+            (pat_hash,))
         if row is None:
             return None
         return Pat(row["hash"], row["user_id"], tuple(json.loads(row["scopes"])),
-                   _time(row["valid_to"]), bool(row["revoked"]))
+                   _time(row["valid_to"]), bool(row["revoked"]), bool(row["all_orgs"]))
 
     def revoke_pat(self, pat_hash: str) -> bool:
         with self.transaction() as db:

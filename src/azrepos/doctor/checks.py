@@ -170,11 +170,11 @@ def ssh_checks(ctx: Context) -> list[Check]:
                 t.valid_to for t in live) else None
             checks.append(Check("SSH key", PASS, f"{fingerprint} registered"
                                 + (f", valid until {until:%Y-%m-%d}" if until else "")))
-    checks.append(_ssh_answer(ctx))
+    checks.append(_ssh_answer(ctx, key_live=bool(checks) and checks[-1].status == PASS))
     return checks
 
 
-def _ssh_answer(ctx: Context) -> Check:
+def _ssh_answer(ctx: Context, *, key_live: bool = False) -> Check:
     host = ctx.ref.ssh_host or "ssh.dev.azure.com"
     user = ctx.ref.ssh_user or "git"
     argv = [*_ssh_base(), "-T", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"]
@@ -187,6 +187,14 @@ def _ssh_answer(ctx: Context) -> Check:
     if "Host key verification failed" in text or "No RSA host key is known" in text:
         return Check("SSH", FAIL, f"the host key of {host} is not pinned or has changed",
                      f"azrepos ssh-key add --org {ctx.org.url} pins the published host key")
+    if "Permission denied" in text and key_live:
+        # The service says the key is registered and valid, yet SSH refuses it: the
+        # organization's policy has SSH authentication off.
+        return Check("SSH", FAIL, "SSH authentication is turned off for this organization: "
+                     f"{host} refused a key that {ctx.org.name} lists as registered and valid",
+                     "ask an organization administrator to allow SSH authentication "
+                     "(Organization settings > Policies), or use HTTPS: "
+                     f"azrepos configure-git --org {ctx.org.url}")
     if "Permission denied" in text:
         return Check("SSH", FAIL, f"{host} refused the key (not registered, expired or revoked)",
                      f"azrepos ssh-key add --org {ctx.org.url}")

@@ -161,6 +161,16 @@ class AzureDevOpsClient:
         status = response.status_code
         message, tf_code = _error_detail(response)
         detail = f": {message}" if message else ""
+        if status == 401 and "global personal access token" in message.lower():
+            return AuthenticationFailed(
+                f"this PAT was made for all organizations (a global PAT): global PATs stopped "
+                f"working on 2026-12-01 ({self._credential.description}){detail}",
+                status=401,
+                tf_code=tf_code,
+                hint=f"create a PAT for {self.org.name} alone (Organization: {self.org.name}) "
+                f"and store it with 'azrepos login --org {self.org.url} --pat-stdin', or sign "
+                f"in with 'azrepos login --org {self.org.url}'",
+            )
         if status == 401:
             return AuthenticationFailed(
                 f"PAT or token rejected or expired ({self._credential.description}){detail}",

@@ -76,6 +76,11 @@ class AdminRoutes:
             case ("DELETE", "faults"):
                 self._faults.clear()
                 return admin_ok({"pending": []})
+            case ("POST", "policies"):
+                if not isinstance(body.get("sshAuthentication"), bool):
+                    return admin_error(400, "give sshAuthentication: true or false")
+                self._store.set_ssh_allowed(self._org.id, body["sshAuthentication"])
+                return admin_ok({"sshAuthentication": body["sshAuthentication"]})
             case ("POST", "pats"):
                 return self._new_pat(body)
             case ("POST", "pats", "revoke"):
@@ -101,8 +106,11 @@ class AdminRoutes:
         if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
             return admin_error(400, "scopes must be a list of strings")
         user = ensure_user(self._store, handle, self._org.tenant_id)
-        pat = issue_pat(self._store, user, scopes, float(body.get("valid_days", 30)))
-        return admin_ok({"pat": pat, "userId": user.id, "scopes": scopes}, 201)
+        all_orgs = bool(body.get("global", False))  # as made before global PATs ended
+        pat = issue_pat(self._store, user, scopes, float(body.get("valid_days", 30)),
+                        all_orgs=all_orgs)
+        return admin_ok({"pat": pat, "userId": user.id, "scopes": scopes, "global": all_orgs},
+                        201)
 
     def _expire(self, authorization_id: str) -> Response:
         key = self._store.key(authorization_id)

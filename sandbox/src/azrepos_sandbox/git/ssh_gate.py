@@ -40,7 +40,9 @@ def keys(db_path: Path, fingerprint: str = "") -> int:
         found = (store.keys_with_fingerprint(fingerprint) if fingerprint.startswith("SHA256:")
                  else store.all_keys())
         for key in found:
-            if not key.is_valid():
+            # With the policy off in every organization the key is for, SSH refuses it.
+            if not key.is_valid() or not any(store.ssh_allowed(org_id)
+                                             for org_id in key.target_accounts):
                 continue
             command = forced_command(db_path, key.authorization_id).replace('"', '\\"')
             print(f'command="{command}",{_KEY_OPTIONS} {key.public_data}')
@@ -88,6 +90,8 @@ def serve(db_path: Path, authorization_id: str) -> int:
             return _refuse(f"TF401019: The Git repository with name or identifier {repo_name} "
                            "does not exist or you do not have permissions for the operation "
                            "you are attempting.")
+        if not store.ssh_allowed(org.id):  # sandbox wording; the service's is undocumented
+            return _refuse(f"SSH authentication is disabled for the organization {org.name}.")
         repo = store.repo(org.id, project, repo_name)
     finally:
         store.close()

@@ -10,11 +10,12 @@ import base64
 import binascii
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from azrepos_sandbox.constants import FULL_ACCESS_SCOPE
 from azrepos_sandbox.http_types import HeaderLookup, Response, tf_error
 from azrepos_sandbox.identity.pats import hash_pat
-from azrepos_sandbox.store import Store, User
+from azrepos_sandbox.store import Store, User, utc_now
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,13 @@ class Principal:
 
 
 Authenticator = Callable[[HeaderLookup], Principal | None]
+
+# Global (all-organizations) PATs stopped working on this day (the facts file).
+GLOBAL_PATS_END = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+class CredentialRefused(Exception):
+    """A credential the service knows but no longer accepts, with the reason it gives."""
 
 # Broader scopes include narrower ones, as in Azure DevOps.
 _IMPLIED: dict[str, tuple[str, ...]] = {
@@ -64,6 +72,11 @@ def pat_authenticator(store: Store) -> Authenticator:
         record = store.pat(hash_pat(pat))
         if record is None or not record.usable():
             return None
+        if record.all_orgs and utc_now() >= GLOBAL_PATS_END:
+            # Sandbox wording: the service's own text for this refusal is not documented.
+            raise CredentialRefused(
+                "Global personal access tokens are no longer supported: this PAT was made "
+                "for all accessible organizations; use a PAT made for one organization.")
         user = store.user_by_id(record.user_id)
         if user is None:
             return None
@@ -81,11 +94,11 @@ def authenticate(authenticators: Iterable[Authenticator],
     return None
 
 
-def unauthorized(base_url: str, tenant_id: str) -> Response:
+def unauthorized(base_url: str, tenant_id: str, reason: str = "") -> Response:
     """401 with the challenges Azure DevOps sends; GCM reads the tenant from these."""
     response = tf_error(
         401,
-        "TF400813: Resource not available for anonymous access. "
+        reason or "TF400813: Resource not available for anonymous access. "
         "Client authentication required.",
         "UnauthorizedRequestException",
         headers=[
