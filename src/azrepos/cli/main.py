@@ -11,7 +11,18 @@ from .. import __version__
 from ..config.settings import resolve
 from ..errors import AzreposError, UsageError
 from ..redaction import install_log_scrubbing, scrub
-from . import configure_git, doctor, exec_git, hooks, login, repos, sandbox, ssh_key, whoami
+from . import (
+    configure_git,
+    doctor,
+    exec_git,
+    hooks,
+    login,
+    repos,
+    sandbox,
+    setup,
+    ssh_key,
+    whoami,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
     for module in (whoami, ssh_key, login, configure_git, doctor, hooks, sandbox, exec_git,
-                   repos):
+                   repos, setup):
         module.register(commands)
     return parser
 

@@ -52,8 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=run_list)
 
     add = _key_parser(sub, "add", "register a key (created if missing); idempotent", run_add)
-    add.add_argument("--renew-within-days", type=_positive, default=DEFAULT_RENEW_WITHIN_DAYS,
-                     help="extend the key when it expires sooner than this")
+    renew_argument(add)
 
     remove = sub.add_parser("remove", help="revoke a key")
     add_org_arguments(remove)
@@ -65,18 +64,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     _key_parser(sub, "rotate", "new key, register it, switch, revoke the old", run_rotate)
 
 
+def renew_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--renew-within-days", type=_positive, default=DEFAULT_RENEW_WITHIN_DAYS,
+                        help="extend the key when it expires sooner than this")
+
+
 def _key_parser(sub: argparse._SubParsersAction, name: str, help_text: str,
                 handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
     """The arguments ``add`` and ``rotate`` share: which key, its name, life and size."""
     parser = sub.add_parser(name, help=help_text)
     add_org_arguments(parser)
+    key_arguments(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def key_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which key, its name, life and size, and the SSH configuration (add, rotate, setup)."""
     parser.add_argument("--key", type=Path, help="private key (default ~/.ssh/id_rsa_azrepos)")
     parser.add_argument("--name", help="display name in Azure DevOps")
     parser.add_argument("--valid-days", type=_positive, default=DEFAULT_VALID_DAYS)
     parser.add_argument("--bits", type=int, default=key_files.DEFAULT_BITS)
     _ssh_arguments(parser)
-    parser.set_defaults(handler=handler)
-    return parser
 
 
 def _token_json(token: SessionToken) -> dict[str, Any]:
@@ -108,7 +117,8 @@ def _configure_ssh(args: argparse.Namespace, ctx: OrgContext, key_path: Path) ->
     return host_setup.configure(Path.home(), ctx.org, key_path, target)
 
 
-def _report(args: argparse.Namespace, result: SyncResult, extra_changed: bool = False) -> None:
+def _outcome(result: SyncResult, extra_changed: bool = False) -> tuple[dict[str, Any], str]:
+    """The JSON document and the text line for one key result."""
     document = result.to_json()
     document["changed"] = document["changed"] or extra_changed
     state = {"added": "added", "extended": "extended", "unchanged": "unchanged",
@@ -116,10 +126,20 @@ def _report(args: argparse.Namespace, result: SyncResult, extra_changed: bool = 
              "rotated": "rotated"}[result.action]
     name = f" ({document['name']})" if document["name"] else ""
     until = f", valid until {document['valid_to']}" if document["valid_to"] else ""
-    emit(args.json, document, f"{state}: {result.fingerprint}{name}{until}")
+    return document, f"{state}: {result.fingerprint}{name}{until}"
+
+
+def _report(args: argparse.Namespace, result: SyncResult, extra_changed: bool = False) -> None:
+    emit(args.json, *_outcome(result, extra_changed))
 
 
 def run_add(args: argparse.Namespace) -> int:
+    emit(args.json, *add_key(args))
+    return 0
+
+
+def add_key(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    """``ssh-key add`` without the output: the key in place, registered, SSH configured."""
     ctx = OrgContext(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
     ctx.client.connection_data()  # a refused credential fails here, before any key is made
@@ -138,8 +158,7 @@ def run_add(args: argparse.Namespace) -> int:
                 renew_within_days=args.renew_within_days,
             )
         result.key_path, result.key_created = key_path, local.created
-    _report(args, result, _configure_ssh(args, ctx, key_path))
-    return 0
+    return _outcome(result, _configure_ssh(args, ctx, key_path))
 
 
 def run_remove(args: argparse.Namespace) -> int:
