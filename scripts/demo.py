@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         info = running.info
         env["AZREPOS_CA_BUNDLE"] = info["ca_file"]
-        steps = _Steps(env, {"podman": 7, "local": 5, "cli": 8}[mode])
+        steps = _Steps(env, {"podman": 7, "local": 5, "cli": 7}[mode])
         steps.say(f"Sandbox running: {info['org_url']} (REST, git over HTTPS, sshd on port "
                   f"{info['ssh_port']})")
         print(f"   state in {state}; HOME for this demo is {home}")
@@ -190,15 +190,14 @@ def _cli_steps(steps: _Steps, info: dict[str, Any], work: Path) -> None:
               shown=f"azrepos login --org {org} --pat-stdin < pat")
     steps.say("Who am I?")
     steps.run(azrepos, "whoami", "--org", org)
-    steps.say("Generate an SSH key, register it, write ~/.ssh/config and pin the host key")
+    steps.say("azrepos setup: point git at git-credential-azrepos, then generate and register "
+              "an SSH key, write ~/.ssh/config and pin the host key")
     ssh_args = ["--ssh-host", "127.0.0.1", "--ssh-port", str(info["ssh_port"]),
                 "--ssh-user", info["ssh_user"],
                 "--ssh-host-key-fingerprint", info["ssh_host_key_fingerprint"]]
-    steps.run(azrepos, "ssh-key", "add", "--org", org, *ssh_args)
+    steps.run(azrepos, "setup", "--org", org, "--ssh-key", *ssh_args)
     steps.say("Run it again: nothing changes")
-    steps.run(azrepos, "ssh-key", "add", "--org", org, *ssh_args)
-    steps.say("Point git at git-credential-azrepos for this organization")
-    steps.run(azrepos, "configure-git", "--org", org)
+    steps.run(azrepos, "setup", "--org", org, "--ssh-key", *ssh_args)
     _clone_steps(steps, info, [], work)
 
 

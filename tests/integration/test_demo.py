@@ -35,4 +35,7 @@ def test_demo_clones_over_https_and_ssh_and_leaves_home_alone(tmp_path: Path, mo
     if mode != "cli":
         assert "playbooks/workstation.yml" in done.stdout
         assert "REST writes on this run: 0" in done.stdout
+    else:  # azrepos setup, run twice: the second changes nothing
+        assert "git: unchanged" in done.stdout
+        assert ": unchanged: SHA256:" in done.stdout
     assert snapshot(home) == before

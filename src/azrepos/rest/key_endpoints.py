@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from .. import state_files
-from ..fileio import write_atomic
+from ..fileio import ensure_private_dir, write_atomic
 
 HIERARCHY_QUERY = "HierarchyQuery"  # the web UI's data provider: what public clients use
 SESSION_TOKENS = "SessionTokens"  # the direct POST of Microsoft's client library
@@ -34,5 +34,6 @@ def remember(org_url: str, endpoint: str) -> None:
     if known.get(org_url.lower()) == endpoint:
         return
     known[org_url.lower()] = endpoint
+    ensure_private_dir(Path(state_files.config_dir()))  # 0700, like the secrets beside it
     write_atomic(Path(state_files.path(FILE)), json.dumps(known, indent=1, sort_keys=True) + "\n",
                  mode=0o600)
