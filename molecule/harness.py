@@ -4,6 +4,7 @@ environment, and podman containers with an inventory that reuses Molecule's grou
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -13,6 +14,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 IMAGE = "localhost/debian-bookworm:base"
+SSH_IMAGE = "localhost/debian-bookworm:sshd"  # IMAGE with openssh-server, for SSH-connected fleets
 GROUP_VARS = ROOT / "molecule" / "inventory" / "group_vars"
 
 
@@ -80,12 +82,46 @@ def remove_containers(names: list[str], env: Mapping[str, str]) -> None:
                        check=False)
 
 
+def build_ssh_image(env: Mapping[str, str]) -> None:
+    """SSH_IMAGE, once: IMAGE plus openssh-server from the Debian mirror (apt over host network)."""
+    if subprocess.run(["podman", "image", "exists", SSH_IMAGE], env=env, check=False).returncode == 0:
+        return
+    name = "azrepos-build-sshd"
+    remove_containers([name], env)
+    subprocess.run(container_command(name), env=env, check=True, capture_output=True)
+    try:
+        subprocess.run(["podman", "exec", "-e", "DEBIAN_FRONTEND=noninteractive", name, "sh", "-c",
+                        "apt-get update -qq && apt-get install -y -qq openssh-server >/dev/null"
+                        " && rm -rf /var/lib/apt/lists/*"], env=env, check=True)
+        subprocess.run(["podman", "commit", "-q", name, SSH_IMAGE], env=env, check=True,
+                       capture_output=True)
+    finally:
+        remove_containers([name], env)
+
+
+def start_ssh_containers(names: list[str], env: Mapping[str, str], public_key: str,
+                         first_port: int) -> dict[str, int]:
+    """One SSH_IMAGE container per name, its sshd on its own loopback port and letting root in
+    with ``public_key`` only; returns each name's port."""
+    ports = {}
+    for offset, name in enumerate(names):
+        port = first_port + offset
+        script = ("mkdir -p /run/sshd /root/.ssh && chmod 700 /root/.ssh"
+                  f" && echo '{public_key}' > /root/.ssh/authorized_keys"
+                  f" && exec /usr/sbin/sshd -D -e -p {port} -o ListenAddress=127.0.0.1"
+                  " -o PasswordAuthentication=no -o UsePAM=no -o MaxStartups=100")
+        subprocess.run(["podman", "run", "-d", "--name", name, "--network", "host", SSH_IMAGE,
+                        "sh", "-c", script], env=env, check=True, capture_output=True)
+        ports[name] = port
+    return ports
+
+
 def write_inventory(folder: Path, hosts: list[str], connection: str = "containers.podman.podman",
-                    ) -> Path:
+                    host_vars: Mapping[str, Mapping[str, object]] | None = None) -> Path:
     """An inventory of ``hosts`` with Molecule's group_vars (sandbox, PAT and roles' settings)."""
     folder.mkdir(parents=True)
     (folder / "group_vars").symlink_to(GROUP_VARS)
-    listed = "".join(f"    {name}:\n" for name in hosts)
-    (folder / "hosts.yml").write_text(
-        f"all:\n  vars:\n    ansible_connection: {connection}\n  hosts:\n{listed}")
+    inventory = {"all": {"vars": {"ansible_connection": connection},
+                         "hosts": {name: dict((host_vars or {}).get(name, {})) for name in hosts}}}
+    (folder / "hosts.yml").write_text(json.dumps(inventory, indent=1))  # JSON is YAML
     return folder

@@ -19,7 +19,7 @@ description:
   - "Run it where the user's credential is, normally the controller
     (C(delegate_to: localhost))."
 author:
-  - azrepos maintainers
+  - azrepos maintainers (@azrepos)
 extends_documentation_fragment:
   - azrepos.devenv.auth
 attributes:
@@ -28,6 +28,7 @@ attributes:
     description: Lists as in a normal run; it writes nothing either way.
   diff_mode:
     support: none
+    description: Nothing to show, the module only reads.
 options:
   project:
     description:

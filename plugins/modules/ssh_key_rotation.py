@@ -22,13 +22,14 @@ description:
   - Needs the azrepos Python package on the target; set C(ansible_python_interpreter) to the
     Python that has it (the credential_manager role installs it in C(/opt/azrepos/venv)).
 author:
-  - azrepos maintainers
+  - azrepos maintainers (@azrepos)
 attributes:
   check_mode:
     support: full
     description: Reports whether a rotation would start or resume; changes no file.
   diff_mode:
     support: none
+    description: Key files are moved whole; C(switched) and C(retired_path) say where they went.
 options:
   path:
     description: The private key (its C(.pub) beside it).

