@@ -117,6 +117,13 @@ def ssh_environment(work: Path) -> dict[str, str]:
     }
 
 
+def slowest(output: str, count: int) -> str:
+    """The first lines of profile_tasks' recap (slowest first)."""
+    recap = output.split("TASKS RECAP")[-1].splitlines()
+    timed = [line for line in recap if line.rstrip().endswith("s") and "---" in line]
+    return "\n".join("  " + line.strip() for line in timed[:count])
+
+
 def writes(sandbox: RunningSandbox) -> int:
     log = sandbox.admin("GET", "/_sandbox/requests")["value"]
     return sum(1 for e in log if e["method"] in ("POST", "DELETE") and e.get("kind") == "rest")
@@ -127,7 +134,8 @@ def main() -> int:
     parser.add_argument("--fleet", type=int, default=20)
     parser.add_argument("--connection", choices=("ssh", "podman"), default="ssh")
     args = parser.parse_args()
-    env = {**base_environment(), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "False"}
+    env = {**base_environment(), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_HOST_KEY_CHECKING": "False",
+           "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.profile_tasks"}
     build_images(env, "bookworm")
     ensure_collection_link()
     with tempfile.TemporaryDirectory(prefix="azrepos-bench-") as tmp:
@@ -147,6 +155,7 @@ def main() -> int:
             print(f"[{args.connection}] one container: first converge {first:6.1f} s, idempotent "
                   f"re-run {again:6.1f} s (re-run / converge = {again / first:.2f}, target <= "
                   f"0.33), REST writes on re-run: {writes(sandbox)}", flush=True)
+            print("the re-run's slowest tasks:\n" + slowest(output, 8), flush=True)
             many_inventory = fleet.start(args.fleet, "fleet")
             many, _ = converge(many_inventory, args.fleet, env, PLAYS)
             print(f"[{args.connection}] {args.fleet} containers in one run: {many:6.1f} s against "
