@@ -58,3 +58,28 @@ def test_feature_is_laid_out_as_devcontainer_features_package(dist: Path) -> Non
     assert listed["features"] == [json.loads(files["devcontainer-feature.json"])]
     assert listed["features"][0]["id"] == "azrepos"
     assert listed["features"][0]["options"]["source"]["default"] == ""  # the wheel beside install.sh
+
+
+@pytest.mark.parametrize("playbook", ["workstation", "devcontainer", "offboard"])
+def test_installed_collection_runs_its_playbooks_by_fqcn(dist: Path, tmp_path: Path,
+                                                         playbook: str) -> None:
+    """As a user with only dist/ and the ansible package: install the tarball outside the
+    checkout, then name each playbook by FQCN from an unrelated project directory."""
+    galaxy = yaml.safe_load((REPO / "galaxy.yml").read_text())
+    collections, project = tmp_path / "collections", tmp_path / "project"
+    project.mkdir()
+    bin_dir = Path(sys.executable).parent
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "ANSIBLE_COLLECTIONS_PATH": str(collections), "ANSIBLE_NOCOLOR": "1"}
+    installed = subprocess.run(
+        [str(bin_dir / "ansible-galaxy"), "collection", "install", "--offline", "--no-deps", "-p",
+         str(collections), str(dist / f"azrepos-devenv-{galaxy['version']}.tar.gz")],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    (project / "hosts.yml").write_text("all:\n  hosts:\n    dev1:\n")
+    checked = subprocess.run(
+        [str(bin_dir / "ansible-playbook"), "-i", "hosts.yml", "--syntax-check",
+         f"azrepos.devenv.{playbook}"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert not (project / ".collections").exists()  # nothing came from a checkout
