@@ -52,7 +52,10 @@ class ConnectionProfile:
 
         policy = RetryPolicy(read_timeout=self.settings.seconds("http_timeout"),
                              total_budget=self.settings.seconds("retry_budget"))
-        return AzureDevOpsClient(self.org, credential, ca_bundle=self.ca_bundle, policy=policy)
+        # git's CA for the URL too: on a machine set up by configure-git or the gitconfig role,
+        # http.<url>.sslCAInfo is the only place the organization's CA is named.
+        return AzureDevOpsClient(self.org, credential, ca_bundle=self.git_ca_bundle,
+                                 policy=policy)
 
     def secret_store(self) -> StoreChoice:
         return open_store(self.settings.get("secret_store") or "auto")

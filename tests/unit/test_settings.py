@@ -72,7 +72,57 @@ def test_a_profile_reads_git_config_once_and_feeds_the_client(
     assert (profile.ca_bundle, profile.settings.get("secret_store")) == (str(ca), "auto")
     policy = client.transport.policy
     assert (policy.read_timeout, policy.total_budget) == (7.0, 11.0)
+    assert client.transport.session.pinned_verify == str(ca)
+    # azrepos's own CA wins, so git's http.sslCAInfo is not even read.
     assert len(calls) == 1 and "--get-urlmatch" in calls[0]
+
+
+def _counting_git(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(args, *rest, **kwargs):
+        calls.append(args)
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(git_command.subprocess, "run", counting_run)
+    return calls
+
+
+def test_the_client_falls_back_to_gits_ca_for_the_url(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What configure-git and the gitconfig role write (http.<url>.sslCAInfo) is the only CA
+    on such a machine: REST calls must verify with it, as git and GCM do."""
+    monkeypatch.delenv("GIT_SSL_CAINFO", raising=False)
+    monkeypatch.delenv("AZREPOS_CA_BUNDLE", raising=False)
+    ca = home / "org-ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    git_config(home, "http.https://tfs.example.com/.sslCAInfo", str(ca))
+    git_config(home, "http.https://other.example.com/.sslCAInfo", "/elsewhere.pem")
+    calls = _counting_git(monkeypatch)
+    profile = profile_for("https://tfs.example.com/tfs/C")
+    client = profile.client(PatCredential(Secret("p" * 52), "test"))
+    assert profile.ca_bundle is None
+    assert client.transport.session.pinned_verify == str(ca)
+    assert len(calls) == 2
+    assert calls[1][-3:] == ["--get-urlmatch", "http.sslCAInfo", "https://tfs.example.com/tfs/C"]
+    # Another organization's CA is not this one's; without any, the system CAs verify.
+    other = profile_for("https://dev.azure.com/c").client(PatCredential(Secret("p" * 52), "t"))
+    assert other.transport.session.pinned_verify is True
+
+
+def test_git_ssl_cainfo_wins_over_gits_config_for_the_client(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AZREPOS_CA_BUNDLE", raising=False)
+    env_ca = home / "env-ca.pem"
+    env_ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    monkeypatch.setenv("GIT_SSL_CAINFO", str(env_ca))
+    git_config(home, "http.https://tfs.example.com/.sslCAInfo", "/elsewhere.pem")
+    calls = _counting_git(monkeypatch)
+    client = profile_for("https://tfs.example.com/tfs/C").client(
+        PatCredential(Secret("p" * 52), "test"))
+    assert client.transport.session.pinned_verify == str(env_ca)
+    assert len(calls) == 1  # the azrepos section only
 
 
 def test_an_explicit_ca_wins_over_settings(home: Path) -> None:
