@@ -12,6 +12,9 @@
 - ``known_hosts_line``: the known_hosts line still to add for an SSH target, checked against
   its expected fingerprint, from ``azrepos.sshkeys.known_hosts`` (the CLI's own pinning rule).
 - ``ssh_key_journal``: where a key's rotation journal is, from ``azrepos.sshkeys.rotation``.
+- ``ssh_hosts_file`` and ``ssh_hosts_record``: where the core records which key serves which
+  organization over SSH (``~/.config/azrepos/ssh-hosts.json``, read by ``azrepos clone
+  --transport auto``) and that record's text, from ``azrepos.sshkeys.host_setup``.
 """
 
 from __future__ import annotations
@@ -136,6 +139,38 @@ def ssh_key_journal(path: str) -> str:
     return str(rotation.journal_path(Path(path)))
 
 
+def ssh_hosts_file(home: str, config_home: str | None = None) -> str:
+    """``ssh_key_home | azrepos.devenv.ssh_hosts_file``: the core's record of SSH
+    organizations under that home (or under ``config_home``, the user's XDG_CONFIG_HOME)."""
+    _require_core()
+    return str(host_setup.state_path(Path(home), config_home or None))
+
+
+def ssh_hosts_record(existing: str, targets: list, identity_file: str = "",
+                     state: str = "present", where: str = "ssh-hosts.json") -> str:
+    """The record's text once ``targets`` (``ssh_target`` results) use ``identity_file``
+    (``state`` present) or are forgotten (absent); '' when no organization is left."""
+    _require_core()
+    if state not in ("present", "absent"):
+        raise AnsibleFilterError(f"ssh_hosts_record: state must be present or absent, not {state!r}")
+    if state == "present" and not identity_file:
+        raise AnsibleFilterError("ssh_hosts_record: give the private key path (identity_file)")
+    wanted = {
+        str(t["org"]): (host_setup.SshTarget(str(t["hostname"]),
+                                             int(t["port"]) if t.get("port") else None,
+                                             str(t["user"]), None,
+                                             t.get("host_key_fingerprint") or None),
+                        Path(identity_file))
+        for t in targets
+    }
+    try:
+        if state == "absent":
+            return host_setup.record_text(existing or "", remove=list(wanted), where=where)
+        return host_setup.record_text(existing or "", add=wanted, where=where)
+    except AzreposError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+
+
 class FilterModule:
     def filters(self) -> dict:
         return {
@@ -145,4 +180,6 @@ class FilterModule:
             "ssh_config_hosts": ssh_config_hosts,
             "known_hosts_line": known_hosts_line,
             "ssh_key_journal": ssh_key_journal,
+            "ssh_hosts_file": ssh_hosts_file,
+            "ssh_hosts_record": ssh_hosts_record,
         }

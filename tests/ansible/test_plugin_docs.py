@@ -10,7 +10,8 @@ from harness import ensure_collection_link  # molecule/, on sys.path from tests/
 
 from tests.ansible.conftest import BIN, REPO_ROOT
 
-FILTERS = ["organization", "gitconfig_org", "ssh_target", "ssh_config_hosts", "known_hosts_line"]
+FILTERS = ["organization", "gitconfig_org", "ssh_target", "ssh_config_hosts", "known_hosts_line",
+           "ssh_key_journal", "ssh_hosts_file", "ssh_hosts_record"]
 
 
 @pytest.mark.parametrize(("kind", "name"), [*(("filter", f) for f in FILTERS),

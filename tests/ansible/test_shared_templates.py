@@ -53,3 +53,35 @@ def test_ssh_config_matches_the_core(playbooks, tmp_path):
                           "| azrepos.devenv.ssh_config_hosts('/home/dev/.ssh/known_hosts') }}"}
     rendered = _render_with_ansible(playbooks, "ssh_config.j2", variables, tmp_path / "config")
     assert rendered == render_entries(hosts)
+
+
+def test_the_ssh_hosts_record_matches_the_core(playbooks, tmp_path):
+    """What the ssh_key role writes to ~/.config/azrepos/ssh-hosts.json is what
+    `azrepos ssh-key add` writes (and `azrepos clone --transport auto` reads)."""
+    from azrepos.sshkeys import host_setup
+    from azrepos.urls import parse_org_url
+
+    home = tmp_path / "dev"
+    key = home / ".ssh" / "id_rsa_azrepos"
+    org = parse_org_url("https://tfs.example.com/tfs/Contoso")
+    host_setup.configure(home, org, key, host_setup.SshTarget(
+        "ssh.example.com", 2222, "git", None, "SHA256:abc"))
+    expected = host_setup.state_path(home).read_text(encoding="utf-8")
+    entry = {"url": org.url, "ssh_host": "ssh.example.com", "ssh_port": "2222",
+             "ssh_user": "git", "host_key_fingerprint": "SHA256:abc"}
+    dest = tmp_path / "record.json"
+    task = {"name": "record", "ansible.builtin.copy": {
+        "dest": str(dest), "mode": "0600",
+        "content": "{{ '' | azrepos.devenv.ssh_hosts_record(targets, key) }}"},
+        "vars": {"targets": "{{ [entry] | map('azrepos.devenv.ssh_target') | list }}",
+                 "entry": entry, "key": str(key)}}
+    path_task = {"name": "path", "ansible.builtin.assert": {
+        "that": [f"('{home}' | azrepos.devenv.ssh_hosts_file) == "
+                 f"'{host_setup.state_path(home)}'"]}}
+    forget = {"name": "forget", "ansible.builtin.assert": {"that": [
+        "(lookup('ansible.builtin.file', record) | azrepos.devenv.ssh_hosts_record("
+        "[entry] | map('azrepos.devenv.ssh_target') | list, state='absent')) == ''"]},
+        "vars": {"record": str(dest), "entry": entry}}
+    run = playbooks.run([task, path_task, forget], json_output=False)
+    assert run.returncode == 0, run.output
+    assert dest.read_text(encoding="utf-8") == expected

@@ -1,3 +1,4 @@
+import json
 import stat
 from pathlib import Path
 
@@ -92,3 +93,31 @@ def test_a_dotfiles_symlinked_config_is_written_through(tmp_path: Path) -> None:
     assert ssh_config.write(ssh_dir / "config", hosts)
     assert (ssh_dir / "config").is_symlink() and "Host example" in real.read_text()
     assert "ssh.dev.azure.com" in real.read_text()
+
+
+def test_the_record_a_face_writes_is_the_one_configure_writes(home: Path) -> None:
+    """The ssh_key role writes ssh-hosts.json itself (through the ssh_hosts_record filter):
+    its text must be what `azrepos ssh-key add` writes, and what `azrepos clone` reads."""
+    org = parse_org_url("https://sandbox.example.com/Contoso")
+    key = home / ".ssh" / "id_rsa_azrepos"
+    target = host_setup.SshTarget("127.0.0.1", 2222, "dev", None, "SHA256:abc")
+    host_setup.configure(home, org, key, target)
+    path = host_setup.state_path(home)
+    written = path.read_text(encoding="utf-8")
+    assert host_setup.record_text("", add={org.name: (target, key)}) == written
+
+    path.unlink()
+    path.write_text(host_setup.record_text("", add={org.name: (target, key)}), encoding="utf-8")
+    key.write_text("private\n")
+    assert host_setup.clone_host(home, org) == "azrepos-contoso"
+
+
+def test_the_record_keeps_other_organizations_and_empties_to_nothing() -> None:
+    key = Path("/home/dev/.ssh/id_rsa_azrepos")
+    a = host_setup.SshTarget("ssh.dev.azure.com", None, "git", None, None)
+    both = host_setup.record_text("", add={"a": (a, key), "b": (a, key)})
+    only_b = host_setup.record_text(both, remove=["a"])
+    assert list(json.loads(only_b)) == ["b"]
+    assert host_setup.record_text(only_b, remove=["b", "c"]) == ""
+    with pytest.raises(ConfigError, match="ssh-hosts.json is damaged"):
+        host_setup.record_text("{not json", remove=["a"])

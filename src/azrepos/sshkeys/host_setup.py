@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,30 +68,66 @@ def scan_host_key(host: str, port: int | None, fingerprint: str) -> str:
     )
 
 
+def state_path(home: Path, config_home: str | None = None) -> Path:
+    """Where the record of configured organizations is, for ``home`` (and its
+    ``XDG_CONFIG_HOME``, if set)."""
+    return Path(config_home or str(home / ".config")) / "azrepos" / "ssh-hosts.json"
+
+
 def _state_path(home: Path) -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
-    return Path(base) / "azrepos" / "ssh-hosts.json"
+    return state_path(home, os.environ.get("XDG_CONFIG_HOME"))
+
+
+def _parse(text: str, where: Path | str) -> dict[str, dict[str, object]]:
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ConfigError(f"{where} is damaged", hint=f"remove it and run again: rm {where}"
+                          ) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _dump(data: dict[str, dict[str, object]]) -> str:
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def _entry(target: SshTarget, key_path: Path) -> dict[str, object]:
+    entry: dict[str, object] = {**asdict(target), "identity_file": str(key_path)}
+    entry.pop("host_key", None)  # pinned in known_hosts; the record only names the endpoint
+    return entry
 
 
 def _load(home: Path) -> dict[str, dict[str, object]]:
     path = _state_path(home)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    except ValueError:
-        raise ConfigError(f"{path} is damaged", hint=f"remove it and run again: rm {path}"
-                          ) from None
-    return data if isinstance(data, dict) else {}
+    return _parse(text, path)
 
 
 def _save(home: Path, data: dict[str, dict[str, object]]) -> bool:
     path = _state_path(home)
-    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    text = _dump(data)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     write_atomic(path, text, mode=0o600)
     return True
+
+
+def record_text(existing: str, *, add: Mapping[str, tuple[SshTarget, Path]] | None = None,
+                remove: Iterable[str] = (), where: str = "ssh-hosts.json") -> str:
+    """The record's text after recording ``add`` (organization name: endpoint and key) and
+    forgetting ``remove``, for a face that writes the file itself (the ssh_key role, on its
+    target); other organizations' entries stay. Empty when no organization is left."""
+    data = _parse(existing, where)
+    for name, (target, key_path) in (add or {}).items():
+        data[name] = _entry(target, key_path)
+    for name in remove:
+        data.pop(name, None)
+    return _dump(data) if data else ""
 
 
 def host_entries(entries: list[dict[str, object]], known_hosts_file: Path | None = None
@@ -118,8 +155,7 @@ def _render(home: Path, data: dict[str, dict[str, object]]) -> bool:
 def configure(home: Path, org: Organization, key_path: Path, target: SshTarget) -> bool:
     """Record the org's key, render ``~/.ssh/config`` and pin the host key; True if changed."""
     data = _load(home)
-    data[org.name] = {**asdict(target), "identity_file": str(key_path)}
-    data[org.name].pop("host_key", None)
+    data[org.name] = _entry(target, key_path)
     changed = _save(home, data)
     changed |= _render(home, data)
     if target.host_key and target.host_key_fingerprint:
