@@ -16,6 +16,8 @@ import pytest
     ("azrepos.devenv.credential_manager", {"credential_manager_pats": [{"org_url": "https://dev.azure.com/x"}]},
      "missing required arguments: pat"),
     ("azrepos.devenv.git", {"git_package_state": "absent"}, "git_package_state"),
+    ("azrepos.devenv.repos", {"repos_transport": "ftp"}, "repos_transport"),
+    ("azrepos.devenv.repos", {"repos_clone": [{"repos": ["x"], "transport": "ftp"}]}, "transport"),
 ])
 def test_bad_variables_fail_before_any_task(playbooks, role, variables, complaint):
     task = {"name": "include the role", "ansible.builtin.include_role": {"name": role},

@@ -119,5 +119,5 @@ def test_the_record_keeps_other_organizations_and_empties_to_nothing() -> None:
     only_b = host_setup.record_text(both, remove=["a"])
     assert list(json.loads(only_b)) == ["b"]
     assert host_setup.record_text(only_b, remove=["b", "c"]) == ""
-    with pytest.raises(ConfigError, match="ssh-hosts.json is damaged"):
+    with pytest.raises(ConfigError, match=r"ssh-hosts\.json is damaged"):
         host_setup.record_text("{not json", remove=["a"])
