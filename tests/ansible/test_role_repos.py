@@ -11,7 +11,8 @@ from pathlib import Path
 FAKE_AZREPOS = """#!/bin/sh
 printf '%s\\n' "$@" > "$(dirname "$0")/argv.$$"
 echo "$HOME" > "$(dirname "$0")/home.$$"
-printf '{"changed": %s, "failed": 0, "results": [{"name": "r", "status": "%s"}]}\\n' "$FAKE_CHANGED" "$FAKE_STATUS"
+printf '{"changed": %s, "failed": 0, "results": [{"name": "r", "status": "%s"}]}\\n' \\
+  "$FAKE_CHANGED" "$FAKE_STATUS"
 exit "$FAKE_RC"
 """
 
