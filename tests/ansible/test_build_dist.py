@@ -19,15 +19,6 @@ WHEEL = f"azrepos-{VERSION}-py3-none-any.whl"
 LOCKS = ("azrepos-requirements.lock", "gcm-requirements.lock")
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist") / "dist"
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "build-dist"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=900, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
-
-
 def members(archive: Path) -> dict[str, bytes]:
     with tarfile.open(archive) as tar:
         return {m.name.removeprefix("./"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
