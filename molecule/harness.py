@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,23 +33,8 @@ def build_wheel(out: Path, env: Mapping[str, str] | None = None) -> Path:
     return next(out.glob("azrepos-*.whl"))
 
 
-# This checkout's core and sandbox, ahead of what the venv's editable install points at: from
-# a git worktree sharing another checkout's .venv, the controller's filters and modules then
-# run the same core as the wheel built for the targets.
-SOURCE_PATHS = [ROOT / "src", ROOT / "sandbox" / "src"]
-
-
-def use_this_checkout() -> None:
-    """Import this checkout's azrepos and azrepos_sandbox in this process too."""
-    for path in reversed(SOURCE_PATHS):
-        if str(path) not in sys.path:
-            sys.path.insert(0, str(path))
-
-
 def base_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ if env is None else env)
-    env["PYTHONPATH"] = os.pathsep.join([*map(str, SOURCE_PATHS),
-                                         *filter(None, [env.get("PYTHONPATH")])])
     env["CONTAINERS_CONF"] = env.get("CONTAINERS_CONF") or str(ROOT / "molecule" / "containers.conf")
     env["PATH"] = f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}"
     env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".collections")
