@@ -45,17 +45,21 @@ def test_each_selection_is_one_clone_run_as_the_developer(playbooks, tmp_path):
     org = "https://dev.azure.com/contoso"
     selections = [{"project": "Tools", "all": True},
                   {"repos": ["Web/site", "api"], "transport": "https", "update": False,
-                   "dest": str(tmp_path / "work")}]
+                   "dest": str(tmp_path / "work")},
+                  {"match": ["svc-*", "Web/*"], "repos": ["api"]}]
     run = playbooks.run([_role_task(cli, home, repos_org_url=org, repos_update=True,
                                     repos_clone=selections)], json_output=False,
                         env={"FAKE_CHANGED": "false", "FAKE_STATUS": "unchanged", "FAKE_RC": "0"})
     assert run.returncode == 0, run.output
     assert "changed=0" in run.stdout
-    first, second = _argvs(cli)
+    first, second, third = _argvs(cli)
     assert first == ["clone", "--org", org, "--dest", f"{home}/src", "--transport", "auto",
                      "--jobs", "4", "--json", "--project", "Tools", "--all", "--update"]
     assert second == ["clone", "--org", org, "--dest", str(tmp_path / "work"), "--transport",
                       "https", "--jobs", "4", "--json", "--repo=Web/site", "--repo=api"]
+    assert third == ["clone", "--org", org, "--dest", f"{home}/src", "--transport", "auto",
+                     "--jobs", "4", "--json", "--repo=api", "--match=svc-*", "--match=Web/*",
+                     "--update"]
     assert {p.read_text().strip() for p in cli.parent.glob("home.*")} == {str(home)}
 
 

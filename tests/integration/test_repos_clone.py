@@ -152,6 +152,17 @@ def test_clone_over_https_then_again_changes_nothing(https_user: User) -> None:
     assert sorted(p.name for p in (user.home / "src" / "Tools").iterdir()) == ["cli", "docs"]
 
 
+def test_patterns_pick_repositories_and_skip_disabled_ones(https_user: User) -> None:
+    code, done, err = clone(https_user, "--match", "FABRIKAM/*", "--match", "hello",
+                            "--transport", "https")
+    assert code == 0, err
+    assert [(r["project"], r["name"], r["status"]) for r in done["results"]] == [
+        ("Fabrikam", "hello", "cloned"), ("Fabrikam", "hello-fork", "cloned")]
+    assert done["skipped"] == ["Fabrikam/archived"]
+    assert "Fabrikam/archived: skipped: disabled" in err
+    assert not (https_user.home / "src" / "Fabrikam" / "archived").exists()
+
+
 def test_update_fetches_new_commits(https_user: User) -> None:
     user = https_user
     assert clone(user, "--repo", "Tools/docs", "--transport", "https")[0] == 0
@@ -251,6 +262,8 @@ def test_disabled_repository_by_name_is_refused(pat_user: User) -> None:
     (("--all", "--jobs", "0"), "--jobs must be at least 1"),
     (("--all", "--transport", "ssh"), "no SSH key is registered"),
     (("--repo", "no-such-repo"), "no repository named 'no-such-repo'"),
+    (("--match", "zz*"), "no repository matches 'zz*'"),
+    (("--all", "--match", "c*"), "not both"),
 ])
 def test_bad_clone_input(pat_user: User, args: tuple[str, ...], message: str) -> None:
     done = pat_user.azrepos("clone", "--org", pat_user.org, "--project", "Tools",

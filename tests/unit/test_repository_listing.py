@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -145,3 +146,22 @@ def test_bad_names_are_refused(names: list[str], message: str) -> None:
 def test_project_slash_name_and_case_insensitive_names() -> None:
     chosen = select(LISTED, ["b/APP", "Lib"], take_all=False, org_url=ORG.url)
     assert [f"{r.project}/{r.name}" for r in chosen.repos] == ["B/app", "A/lib"]
+
+
+def test_patterns_match_names_or_project_slash_name_and_skip_disabled() -> None:
+    chosen = select(LISTED, [], take_all=False, org_url=ORG.url, patterns=["A*", "a/*"])
+    assert [f"{r.project}/{r.name}" for r in chosen.repos] == ["A/app", "B/app", "A/lib"]
+    assert [r.name for r in chosen.skipped] == ["old"]
+    only_b = select(LISTED, ["lib"], take_all=False, org_url=ORG.url, patterns=["b/AP?"])
+    assert [f"{r.project}/{r.name}" for r in only_b.repos] == ["A/lib", "B/app"]
+    assert only_b.skipped == []
+
+
+@pytest.mark.parametrize(("names", "patterns", "take_all", "message"), [
+    ([], ["zz*"], False, "no repository matches 'zz*'"),
+    ([], ["a*"], True, "not both"),
+])
+def test_bad_patterns_are_refused(names: list[str], patterns: list[str], take_all: bool,
+                                  message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        select(LISTED, names, take_all=take_all, org_url=ORG.url, patterns=patterns)

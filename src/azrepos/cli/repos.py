@@ -29,6 +29,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     cloning.add_argument("--project", metavar="P", help="only this project's repositories")
     cloning.add_argument("--repo", action="append", default=[], metavar="R",
                          help="a repository to clone (NAME or PROJECT/NAME; repeatable)")
+    cloning.add_argument("--match", action="append", default=[], metavar="GLOB",
+                         help="repositories whose name (or PROJECT/NAME, when the pattern "
+                         "has a slash) matches a shell-style pattern, case-insensitively; "
+                         "repeatable, disabled ones are skipped")
     cloning.add_argument("--all", action="store_true", dest="take_all",
                          help="every repository (of --project, else of the organization); "
                          "disabled ones are skipped")
@@ -71,9 +75,9 @@ def _progress(result: CloneResult) -> None:
 def run_clone(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
     done = onboarding.clone(
-        ctx.client, project=args.project, names=args.repo, take_all=args.take_all,
-        dest=Path(args.dest).expanduser().absolute(), transport=args.transport,
-        update=args.update, jobs=args.jobs, home=Path.home(), progress=_progress)
+        ctx.client, project=args.project, names=args.repo, patterns=args.match,
+        take_all=args.take_all, dest=Path(args.dest).expanduser().absolute(),
+        transport=args.transport, update=args.update, jobs=args.jobs, home=Path.home(), progress=_progress)
     for repo in done.skipped:
         print(f"azrepos: {repo.project}/{repo.name}: skipped: disabled in Azure DevOps",
               file=sys.stderr)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,14 +46,15 @@ class CloneRun:
 
 def clone(client: AzureDevOpsClient, *, project: str | None, names: list[str],
           take_all: bool, dest: Path, transport: str, update: bool, jobs: int, home: Path,
+          patterns: Sequence[str] = (),
           progress: Callable[[cloning.CloneResult], None] | None = None) -> CloneRun:
     org = client.org
     host = clone_host(home, org)
     chosen_transport = cloning.choose_transport(transport, host, org)
     cloning.check_jobs(jobs)  # usage errors before any network call
-    check_request(names, take_all=take_all)
+    check_request(names, take_all=take_all, patterns=patterns)
     selection = select(list_repositories(client, project), names, take_all=take_all,
-                       org_url=org.url)
+                       org_url=org.url, patterns=patterns)
     plans = cloning.plan(org, selection.repos, dest, chosen_transport, host)
     results = cloning.clone_all(plans, update=update, jobs=jobs, org_url=org.url,
                                 progress=progress)
