@@ -37,7 +37,9 @@ options:
     type: str
   name_pattern:
     description:
-      - A shell-style pattern (V(service-*)) the repository name must match, case-insensitively.
+      - A shell-style pattern (V(service-*)) the repository name must match, case-insensitively;
+        with a slash (V(Web/*-api)) it is matched against PROJECT/NAME, as C(azrepos clone --match)
+        matches.
     type: str
 seealso:
   - name: Git Repositories - List
@@ -142,8 +144,6 @@ calls:
   sample: {"list repositories": 2}
 """
 
-import fnmatch
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
     auth_argument_spec,
@@ -158,10 +158,8 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
 def run(module):
     params = module.params
     org, client = make_client(module)
-    repos = list_repositories(client, params["project"])
-    pattern = (params["name_pattern"] or "").lower()
-    if pattern:
-        repos = [r for r in repos if fnmatch.fnmatchcase(r.name.lower(), pattern)]
+    patterns = [params["name_pattern"]] if params["name_pattern"] else []
+    repos = list_repositories(client, params["project"], patterns)
     listed = [repository_json(r) for r in repos]
     return dict(
         changed=False,

@@ -30,7 +30,7 @@ def test_lists_every_page_and_flags_fork_and_disabled(playbooks):
 
 
 def test_project_and_pattern_in_check_mode(playbooks):
-    task = repos_task(playbooks, project="Platform", name_pattern="service-11*")
+    task = repos_task(playbooks, project="Platform", name_pattern="platform/SERVICE-11*")
     run = playbooks.run([task], "--check", env=playbooks.pat_env())
     assert run.returncode == 0, run.output
     [result] = run.results()

@@ -101,6 +101,12 @@ def test_list_text_has_one_line_per_repository(pat_user: User) -> None:
     assert any("(fork of Fabrikam/hello)" in line for line in lines)
 
 
+def test_list_by_pattern(pat_user: User) -> None:
+    found = listing(pat_user, "--match", "PLATFORM/service-11?", "--match", "*fork")
+    names = [f"{r['project']}/{r['name']}" for r in found["repositories"]]
+    assert names == ["Fabrikam/hello-fork"] + [f"Platform/service-11{i}" for i in range(10)]
+
+
 def test_unknown_project_is_a_clear_error(pat_user: User) -> None:
     done = pat_user.azrepos("repos", "list", "--org", pat_user.org, "--project", "Nope")
     assert done.returncode == 1

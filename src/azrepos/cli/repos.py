@@ -12,6 +12,9 @@ from ..onboarding.clone import TRANSPORTS, CloneResult
 from .context import OrgContext, add_org_arguments
 from .output import emit
 
+MATCH_HELP = ("repositories whose name (or PROJECT/NAME, when the pattern has a slash) matches "
+              "a shell-style pattern, case-insensitively (repeatable)")
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     repos = commands.add_parser("repos", help="the organization's repositories")
@@ -20,6 +23,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                                  "branch, size)")
     add_org_arguments(listing)
     listing.add_argument("--project", metavar="P", help="only this project's repositories")
+    listing.add_argument("--match", action="append", default=[], metavar="GLOB",
+                         help=MATCH_HELP)
     listing.set_defaults(handler=run_list)
 
     cloning = commands.add_parser(
@@ -30,9 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     cloning.add_argument("--repo", action="append", default=[], metavar="R",
                          help="a repository to clone (NAME or PROJECT/NAME; repeatable)")
     cloning.add_argument("--match", action="append", default=[], metavar="GLOB",
-                         help="repositories whose name (or PROJECT/NAME, when the pattern "
-                         "has a slash) matches a shell-style pattern, case-insensitively; "
-                         "repeatable, disabled ones are skipped")
+                         help=MATCH_HELP + "; disabled ones are skipped")
     cloning.add_argument("--all", action="store_true", dest="take_all",
                          help="every repository (of --project, else of the organization); "
                          "disabled ones are skipped")
@@ -50,7 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     ctx = OrgContext(args)
-    repos = onboarding.list_repositories(ctx.client, args.project)
+    repos = onboarding.list_repositories(ctx.client, args.project, args.match)
     lines = []
     for repo in repos:
         branch = (repo.default_branch or "-").removeprefix("refs/heads/")

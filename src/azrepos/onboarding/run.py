@@ -10,7 +10,7 @@ from ..rest.client import AzureDevOpsClient
 from ..rest.models import GitRepository
 from ..sshkeys.host_setup import clone_host
 from . import clone as cloning
-from .selection import check_request, select
+from .selection import check_request, matches, select
 
 
 def repository_json(repo: GitRepository) -> dict[str, object]:
@@ -24,9 +24,13 @@ def repository_json(repo: GitRepository) -> dict[str, object]:
     }
 
 
-def list_repositories(client: AzureDevOpsClient, project: str | None) -> list[GitRepository]:
-    return sorted(client.list_repositories(project),
-                  key=lambda r: (r.project.lower(), r.name.lower()))
+def list_repositories(client: AzureDevOpsClient, project: str | None,
+                      patterns: Sequence[str] = ()) -> list[GitRepository]:
+    """The project's (or organization's) repositories by project and name, only those some
+    pattern matches when patterns are given."""
+    listed = [r for r in client.list_repositories(project)
+              if not patterns or any(matches(r, p) for p in patterns)]
+    return sorted(listed, key=lambda r: (r.project.lower(), r.name.lower()))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def check_request(names: Sequence[str], *, take_all: bool, patterns: Sequence[st
                          hint="add --repo NAME or --match GLOB (both repeatable), or --all")
 
 
-def _matches(repo: GitRepository, pattern: str) -> bool:
+def matches(repo: GitRepository, pattern: str) -> bool:
     """Case-insensitively, as Azure DevOps compares names; a pattern with a slash is matched
     against PROJECT/NAME, one without against the name."""
     pattern = pattern.lower()
@@ -67,7 +67,7 @@ def select(listed: list[GitRepository], names: Sequence[str], *, take_all: bool,
     chosen = [_named(listed, name, org_url) for name in names]
     skipped: list[GitRepository] = []
     for pattern in patterns:
-        matched = [r for r in listed if _matches(r, pattern)]
+        matched = [r for r in listed if matches(r, pattern)]
         if not matched:
             raise UsageError(f"no repository matches {pattern!r} in {org_url}",
                              hint=f"azrepos repos list --org {org_url} shows the names; "
