@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .config.settings import Snapshot, git_config_get
@@ -39,10 +40,11 @@ class ConnectionProfile:
                               hint=f"point {origin} at your CA certificates (PEM), or unset it")
         return found
 
-    @property
+    @cached_property
     def git_ca_bundle(self) -> str | None:
-        """The CA a git-started refresh or sign-in uses: ours, else git's own for this URL
-        (``GIT_SSL_CAINFO``, ``http.<url>.sslCAInfo``, which configure-git writes), as GCM does."""
+        """The CA azrepos verifies TLS with (REST, doctor, Entra sign-in and refresh): ours,
+        else git's own for this URL (``GIT_SSL_CAINFO``, ``http.<url>.sslCAInfo``, which
+        configure-git and the gitconfig role write), as GCM does. Read once per profile."""
         return (self.ca_bundle or os.environ.get("GIT_SSL_CAINFO")
                 or git_config_get("http.sslCAInfo", self.org.url))
 

@@ -120,6 +120,19 @@ def test_bad_ca(ready: User) -> None:
     assert status(report, "REST auth")["status"] == "skip"
 
 
+def test_git_ca_is_used_when_azrepos_names_none(ready: User) -> None:
+    # As on a machine set up by configure-git or the gitconfig role: the organization's CA is
+    # named only in git's http.<url>.sslCAInfo.
+    ca = ready.sandbox.ca_file
+    assert ready.git("config", "--get-urlmatch", "http.sslCAInfo", ready.org).stdout.strip() == ca
+    for variable in ("AZREPOS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "GIT_SSL_CAINFO"):
+        ready.env.pop(variable, None)  # the last two may carry the host's bundle
+    code, report = doctor(ready, ready.org)
+    assert code == 0, report
+    assert status(report, "DNS and TLS")["detail"].endswith(f"({ca})")
+    assert status(report, "REST auth")["status"] == "pass"
+
+
 def test_wrong_org(ready: User) -> None:
     wrong = ready.org.rsplit("/", 1)[0] + "/nosuchorg"
     ready.env["AZURE_DEVOPS_EXT_PAT"] = ready.sandbox.info["pat"]

@@ -50,7 +50,7 @@ class OrgContext:
     def credential(self) -> PatCredential | BearerCredential:
         return resolve_credential(
             self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin,
-            open_store=lambda: self.store, ca_bundle=self.profile.ca_bundle,
+            open_store=lambda: self.store, ca_bundle=self.profile.git_ca_bundle,
         )
 
     @cached_property

@@ -83,7 +83,7 @@ def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
 
     if args.client_secret_stdin and not args.service_principal:
         raise UsageError("--client-secret-stdin goes with --service-principal CLIENT_ID")
-    ca = ctx.profile.ca_bundle
+    ca = ctx.profile.git_ca_bundle
     authority = authority_from_tenant(args.tenant) if args.tenant else discover(ctx.org.url, ca)
     client_id = args.service_principal or args.managed_identity or args.client_id or GCM_CLIENT_ID
     signin = EntraSignIn(ctx.org.url, authority, client_id=client_id, ca_bundle=ca)

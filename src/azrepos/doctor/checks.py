@@ -43,7 +43,7 @@ class Context:
 
     @property
     def ca_bundle(self) -> str | None:
-        return self.profile.ca_bundle
+        return self.profile.git_ca_bundle
 
 
 def url_check(ctx: Context) -> Check:
