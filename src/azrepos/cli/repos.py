@@ -80,7 +80,8 @@ def run_clone(args: argparse.Namespace) -> int:
     done = onboarding.clone(
         ctx.client, project=args.project, names=args.repo, patterns=args.match,
         take_all=args.take_all, dest=Path(args.dest).expanduser().absolute(),
-        transport=args.transport, update=args.update, jobs=args.jobs, home=Path.home(), progress=_progress)
+        transport=args.transport, update=args.update, jobs=args.jobs, home=Path.home(),
+        progress=_progress)
     for repo in done.skipped:
         print(f"azrepos: {repo.project}/{repo.name}: skipped: disabled in Azure DevOps",
               file=sys.stderr)
