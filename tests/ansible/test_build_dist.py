@@ -74,3 +74,33 @@ def test_installed_collection_runs_its_playbooks_by_fqcn(dist: Path, tmp_path: P
         cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert not (project / ".collections").exists()  # nothing came from a checkout
+
+
+def test_wheel_helper_starts_lean_in_a_venv_made_as_the_role_makes_it(dist: Path, tmp_path: Path) -> None:
+    """Debian's `python3 -m venv` and its own pip (no upgrade), as credential_manager and the
+    Feature make it: the wheel's git-credential-azrepos is the launcher, executable, and answers
+    from a stored PAT with the interpreter started -I -S."""
+    python = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
+    venv = tmp_path / "venv"
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-deps", "--no-index",
+                    str(dist / WHEEL)], check=True, timeout=300)
+    helper = venv / "bin" / "git-credential-azrepos"
+    assert helper.read_text().startswith("#!/bin/sh\n") and helper.stat().st_mode & 0o111
+    home = tmp_path / "home"
+    secrets = home / ".config" / "azrepos" / "secrets.json"
+    secrets.parent.mkdir(parents=True)
+    # The file store's layout (secretstore/file_store.py), written by hand: no azrepos here.
+    secrets.write_text(json.dumps({"pat:https://dev.azure.com/contoso": "p" * 52}))
+    secrets.chmod(0o600)
+    # A decoy azrepos on PYTHONPATH: an ordinary start would import it, -I ignores it.
+    decoy = tmp_path / "decoy" / "azrepos"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise SystemExit('started without -I')\n")
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "AZREPOS_SECRET_STORE": "file",
+           "PYTHONPATH": str(decoy.parent)}
+    done = subprocess.run([str(helper), "get"], input="protocol=https\nhost=dev.azure.com\n"
+                          "path=contoso/p/_git/r\n\n", capture_output=True, text=True, env=env,
+                          timeout=60, check=False)
+    assert done.returncode == 0 and f"password={'p' * 52}" in done.stdout, done.stderr
+    assert done.stderr == ""

@@ -80,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception:  # noqa: S110 - anything odd on disk: the full helper explains it
         pass
+    if sys.flags.no_site and "site" not in sys.modules:
+        import site  # started lean by the entry script: the full helper gets a normal start
+
+        site.main()
     from .helper import run
 
     return run(operation, attrs, sys.stdout)
