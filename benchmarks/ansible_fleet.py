@@ -38,6 +38,7 @@ from harness import (
     ensure_collection_link,
     remove_containers,
     sandbox_environment,
+    ssh_rig,
     start_containers,
     start_ssh_containers,
     write_inventory,
@@ -71,10 +72,7 @@ class Fleet:
         self.names: list[str] = []
         self.next_port = 42200
         if connection == "ssh":
-            key = work / "id_ed25519"
-            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],
-                           check=True)
-            self.key = key
+            self.key = ssh_rig(work / "ssh")
             build_ssh_image(env)
 
     def start(self, count: int, label: str) -> Path:
@@ -83,8 +81,7 @@ class Fleet:
         if self.connection == "podman":
             start_containers(names, self.env)
             return write_inventory(self.work / f"inventory-{label}", names)
-        public = (self.key.with_suffix(".pub")).read_text().strip()
-        ports = start_ssh_containers(names, self.env, public, self.next_port)
+        ports = start_ssh_containers(names, self.env, self.work / "ssh", self.next_port)
         self.next_port += count
         for port in ports.values():
             wait_for_port(port)

@@ -4,17 +4,20 @@ environment, and podman containers with an inventory that reuses Molecule's grou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 IMAGE = "localhost/debian-bookworm:base"
-SSH_IMAGE = "localhost/debian-bookworm:sshd"  # IMAGE with openssh-server, for SSH-connected fleets
 GROUP_VARS = ROOT / "molecule" / "inventory" / "group_vars"
 
 
@@ -24,7 +27,8 @@ def ensure_collection_link() -> None:
         link.parent.mkdir(parents=True, exist_ok=True)
         if link.is_symlink():
             link.unlink()
-        link.symlink_to(Path("../../.."))
+        with contextlib.suppress(FileExistsError):  # another lane of scripts/test made it just now
+            link.symlink_to(Path("../../.."))
 
 
 def build_wheel(out: Path, env: Mapping[str, str] | None = None) -> Path:
@@ -82,38 +86,89 @@ def remove_containers(names: list[str], env: Mapping[str, str]) -> None:
                        check=False)
 
 
-def build_ssh_image(env: Mapping[str, str]) -> None:
-    """SSH_IMAGE, once: IMAGE plus openssh-server from the Debian mirror (apt over host network)."""
-    if subprocess.run(["podman", "image", "exists", SSH_IMAGE], env=env, check=False).returncode == 0:
+def ssh_image(release: str = "bookworm") -> str:
+    """IMAGE (or trixie's) with openssh-server and the rig's sshd as its command."""
+    return f"localhost/debian-{release}:sshd-rig"
+
+
+SSH_IMAGE = ssh_image()
+SSH_KEYS_MOUNT = "/etc/azrepos-ssh"  # where the rig's sshd reads authorized_keys (a mount)
+SSHD_COMMAND = f"""#!/bin/sh
+# The test rig's sshd: root logs in with a key from {SSH_KEYS_MOUNT}/authorized_keys, on
+# 127.0.0.1:$SSHD_PORT (the container shares the host's network).
+mkdir -p /run/sshd
+exec /usr/sbin/sshd -D -e -p "${{SSHD_PORT:?set SSHD_PORT}}" -o ListenAddress=127.0.0.1 \\
+  -o AuthorizedKeysFile={SSH_KEYS_MOUNT}/authorized_keys -o PasswordAuthentication=no \\
+  -o UsePAM=no -o MaxStartups=100
+"""
+
+
+def build_ssh_image(env: Mapping[str, str], release: str = "bookworm") -> None:
+    """ssh_image(release), once: the base image plus openssh-server from the Debian mirror."""
+    image = ssh_image(release)
+    if subprocess.run(["podman", "image", "exists", image], env=env, check=False).returncode == 0:
         return
-    name = "azrepos-build-sshd"
+    name = f"azrepos-build-sshd-{release}"
     remove_containers([name], env)
-    subprocess.run(container_command(name), env=env, check=True, capture_output=True)
+    subprocess.run(container_command(name, f"localhost/debian-{release}:base"), env=env, check=True,
+                   capture_output=True)
     try:
-        subprocess.run(["podman", "exec", "-e", "DEBIAN_FRONTEND=noninteractive", name, "sh", "-c",
+        subprocess.run(["podman", "exec", "-i", "-e", "DEBIAN_FRONTEND=noninteractive", name, "sh", "-c",
                         "apt-get update -qq && apt-get install -y -qq openssh-server >/dev/null"
-                        " && rm -rf /var/lib/apt/lists/*"], env=env, check=True)
-        subprocess.run(["podman", "commit", "-q", name, SSH_IMAGE], env=env, check=True,
+                        " && rm -rf /var/lib/apt/lists/* && cat > /usr/local/sbin/azrepos-test-sshd"
+                        " && chmod 0755 /usr/local/sbin/azrepos-test-sshd"],
+                       input=SSHD_COMMAND.encode(), env=env, check=True)
+        subprocess.run(["podman", "commit", "-q", "--change",
+                        'CMD ["/usr/local/sbin/azrepos-test-sshd"]', name, image], env=env, check=True,
                        capture_output=True)
     finally:
         remove_containers([name], env)
 
 
-def start_ssh_containers(names: list[str], env: Mapping[str, str], public_key: str,
+def ssh_rig(folder: Path) -> Path:
+    """The controller's key (returned) and, in folder/sshd, the authorized_keys the rig's sshd
+    reads: mount folder/sshd at SSH_KEYS_MOUNT."""
+    (folder / "sshd").mkdir(parents=True, exist_ok=True)
+    key = folder / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "azrepos-rig", "-f", str(key)],
+                   check=True)
+    (folder / "sshd" / "authorized_keys").write_text(key.with_suffix(".pub").read_text())
+    return key
+
+
+def start_ssh_containers(names: list[str], env: Mapping[str, str], keys: Path,
                          first_port: int) -> dict[str, int]:
-    """One SSH_IMAGE container per name, its sshd on its own loopback port and letting root in
-    with ``public_key`` only; returns each name's port."""
+    """One SSH_IMAGE container per name, its sshd on its own loopback port, letting root in with
+    the key of ssh_rig(keys); returns each name's port."""
     ports = {}
     for offset, name in enumerate(names):
-        port = first_port + offset
-        script = ("mkdir -p /run/sshd /root/.ssh && chmod 700 /root/.ssh"
-                  f" && echo '{public_key}' > /root/.ssh/authorized_keys"
-                  f" && exec /usr/sbin/sshd -D -e -p {port} -o ListenAddress=127.0.0.1"
-                  " -o PasswordAuthentication=no -o UsePAM=no -o MaxStartups=100")
-        subprocess.run(["podman", "run", "-d", "--name", name, "--network", "host", SSH_IMAGE,
-                        "sh", "-c", script], env=env, check=True, capture_output=True)
-        ports[name] = port
+        ports[name] = first_port + offset
+        subprocess.run(["podman", "run", "-d", "--name", name, "--network", "host",
+                        "-e", f"SSHD_PORT={ports[name]}", "-v", f"{keys / 'sshd'}:{SSH_KEYS_MOUNT}:ro",
+                        SSH_IMAGE], env=env, check=True, capture_output=True)
     return ports
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def molecule_ssh_environment(scenario: str, folder: Path) -> dict[str, str]:
+    """For a scenario's hosts in the group ``sshd`` (the rig's sshd image, reached over SSH):
+    the key, the authorized_keys folder to mount, and a free port per host, named as
+    molecule.yml and inventory/group_vars/sshd.yml read them."""
+    config = yaml.safe_load((ROOT / "molecule" / scenario / "molecule.yml").read_text(
+        ).replace("${", "$_"))  # molecule interpolates ${VAR}; only the names matter here
+    hosts = [p["name"] for p in config["platforms"] if "sshd" in p.get("groups", [])]
+    if not hosts:
+        return {}
+    env = {"AZREPOS_MOLECULE_SSH_KEY": str(ssh_rig(folder)),
+           "AZREPOS_MOLECULE_SSH_KEYS": str(folder / "sshd")}
+    for host in hosts:
+        env["AZREPOS_SSH_PORT_" + host.upper().replace("-", "_")] = str(free_port())
+    return env
 
 
 def write_inventory(folder: Path, hosts: list[str], connection: str = "containers.podman.podman",
@@ -125,3 +180,19 @@ def write_inventory(folder: Path, hosts: list[str], connection: str = "container
                          "hosts": {name: dict((host_vars or {}).get(name, {})) for name in hosts}}}
     (folder / "hosts.yml").write_text(json.dumps(inventory, indent=1))  # JSON is YAML
     return folder
+
+
+def build_all_images(env: Mapping[str, str] | None = None) -> None:
+    """Every image the scenarios and tests use, before parallel lanes could race to build one."""
+    env = base_environment(env)
+    build_images(env)
+    for release in ("bookworm", "trixie"):
+        build_ssh_image(env, release)
+
+
+if __name__ == "__main__":  # scripts/test: python molecule/harness.py images
+    import sys
+
+    if sys.argv[1:] != ["images"]:
+        raise SystemExit("usage: harness.py images")
+    build_all_images()

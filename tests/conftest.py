@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,43 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home
+
+
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``build(folder)`` once per test run however many xdist workers ask; the others wait for
+    it. (Each worker's basetemp sits in the run's own folder, which they share.)"""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder, done = base / name, base / f"{name}.done"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            build(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ from scripts/build-dist: the one scripts/test built for the whole run
+    (AZREPOS_TEST_DIST), else built once for this pytest run."""
+    if os.environ.get("AZREPOS_TEST_DIST"):
+        return Path(os.environ["AZREPOS_TEST_DIST"])
+
+    def build(out: Path) -> None:
+        done = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "build-dist"), "--out", str(out)],
+                              capture_output=True, text=True, timeout=900, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+
+    return built_once(tmp_path_factory, "dist", build)
+
+
+@pytest.fixture(scope="session")
+def wheel(dist: Path) -> Path:
+    """The azrepos wheel users install (dist/'s)."""
+    return next(dist.glob("azrepos-[0-9]*-py3-none-any.whl"))
 
 
 @pytest.fixture(scope="session")

@@ -43,17 +43,6 @@ def ansible_environment(root: Path, home: Path, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """scripts/build-dist into a temporary dist/ (once a session: the build-dist and
-    execution-environment tests share it)."""
-    out = tmp_path_factory.mktemp("dist") / "dist"
-    done = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "build-dist"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=900, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
-
-
-@pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
     running = start(tmp_path_factory.mktemp("ansible-sandbox"))
     yield running

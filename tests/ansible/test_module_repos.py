@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytestmark = pytest.mark.integration
-
 
 def repos_task(playbooks, *, name: str = "probe", pat: str | None = None, **options) -> dict:
     args = {"org_url": playbooks.sandbox.org_url, "ca_bundle": playbooks.sandbox.ca_file,

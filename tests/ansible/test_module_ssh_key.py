@@ -8,8 +8,6 @@ import pytest
 
 from azrepos.sshkeys.public_key import parse
 
-pytestmark = pytest.mark.integration
-
 
 def test_add_registers_the_key(playbooks):
     key = playbooks.key("add")

@@ -36,6 +36,8 @@ import yaml
 
 from tests.ansible.conftest import BIN, REPO_ROOT, ansible_environment, ensure_collection_link
 
+pytestmark = pytest.mark.slow  # one module fixture runs every scenario (about 40 s)
+
 GIT = REPO_ROOT / "roles" / "git"
 CM = REPO_ROOT / "roles" / "credential_manager"
 USER = getpass.getuser()

@@ -15,8 +15,6 @@ import yaml
 
 from tests.ansible.conftest import BIN, ansible_environment
 
-pytestmark = pytest.mark.integration
-
 
 def fingerprint(path: Path) -> str:
     done = subprocess.run(["ssh-keygen", "-lf", str(path)], capture_output=True, text=True,
@@ -64,6 +62,7 @@ def keys_named(playbooks, name: str) -> list[dict]:
             if k["displayName"] == name]
 
 
+@pytest.mark.slow
 def test_a_role_rotation_killed_mid_switch_is_finished_by_the_next_present_run(playbooks):
     home = playbooks.root / "home"
     home.mkdir(exist_ok=True)

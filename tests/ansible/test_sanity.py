@@ -14,7 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "collection-sanity"
 BIN = Path(sys.executable).parent
 
-pytestmark = pytest.mark.sanity
+pytestmark = [pytest.mark.sanity, pytest.mark.slow]
 
 
 def run_sanity(*args: str) -> subprocess.CompletedProcess[str]:

@@ -6,17 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import build_wheel  # molecule/, on sys.path from tests/conftest.py
 
 from azrepos_sandbox.testing import RunningSandbox, start
 from tests.podman import PIP_ENV, REPO, Container, require_podman
 
 pytestmark = pytest.mark.containers
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 @pytest.fixture

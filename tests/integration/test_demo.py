@@ -17,7 +17,11 @@ def snapshot(root: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in root.rglob("*")}
 
 
-@pytest.mark.parametrize("mode", ["cli", "local", "podman"])
+@pytest.mark.parametrize("mode", [
+    "cli",
+    pytest.param("local", marks=pytest.mark.slow),
+    pytest.param("podman", marks=[pytest.mark.slow, pytest.mark.containers]),
+])
 def test_demo_clones_over_https_and_ssh_and_leaves_home_alone(tmp_path: Path, mode: str) -> None:
     if mode == "podman" and os.geteuid() != 0:
         pytest.skip("the podman demo runs as root (scripts/test and CI do)")

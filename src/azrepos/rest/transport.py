@@ -93,6 +93,12 @@ class Transport:
                         f"the connection failed after {label} was sent; it may have been applied"
                     ) from None
                 problem = f"cannot reach {_host(url)}: {_reason(exc)}"
+                if "CERTIFICATE_VERIFY_FAILED" in str(exc):  # no retry fixes an untrusted CA
+                    raise ServiceUnavailable(
+                        f"cannot verify the TLS certificate of {_host(url)} "
+                        "(CERTIFICATE_VERIFY_FAILED)",
+                        hint="trust its CA with AZREPOS_CA_BUNDLE or git's http.sslCAInfo "
+                             "(a TLS-inspecting proxy's CA too)") from None
                 self._again_or_raise(attempt, self._backoff(attempt), deadline, problem,
                                      ServiceUnavailable(problem, hint="check the URL, DNS, proxy "
                                                         "and network, then try again"))
