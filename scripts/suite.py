@@ -32,7 +32,7 @@ BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT / "molecule"))
 # Two lanes of about equal length. default and devcontainer go through podman exec (a bare
 # image; Ansible inside the container); fleet, gcm and onboarding over SSH to the rig's sshd.
-MOLECULE_LANES = (("default", "gcm"), ("fleet", "onboarding", "devcontainer"))
+MOLECULE_LANES = (("default", "onboarding", "devcontainer"), ("fleet", "gcm"))
 FAST_MARKERS = "not containers and not slow"
 
 
@@ -142,6 +142,8 @@ def main(argv: list[str]) -> int:
     logs.mkdir()
     env = {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
            "CONTAINERS_CONF": str(ROOT / "molecule" / "containers.conf")}
+    if not sys.stdout.isatty():  # logs, not a terminal: no colour codes
+        env.update(NO_COLOR="1", ANSIBLE_NOCOLOR="1", PY_COLORS="0")
     runner = Runner(logs, env)
     if os.environ.get("AZREPOS_TEST_BOOTSTRAP_SECONDS"):  # scripts/bootstrap, before this ran
         bootstrap = float(os.environ["AZREPOS_TEST_BOOTSTRAP_SECONDS"])

@@ -24,6 +24,16 @@ def members(archive: Path) -> dict[str, bytes]:
         return {m.name.removeprefix("./"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
 
 
+def test_wheel_carries_the_shared_templates(dist: Path) -> None:
+    """src/azrepos/templates is a link to templates/ in git: the wheel holds the files."""
+    import zipfile
+
+    shared = sorted(p.name for p in (REPO / "templates").glob("*.j2"))
+    with zipfile.ZipFile(dist / WHEEL) as wheel:
+        carried = sorted(Path(n).name for n in wheel.namelist() if n.startswith("azrepos/templates/"))
+    assert shared and carried == shared
+
+
 def test_core_wheel_sdist_and_the_sandbox_apart(dist: Path) -> None:
     assert sorted(p.name for p in dist.glob("azrepos-[0-9]*")) == [WHEEL, f"azrepos-{VERSION}.tar.gz"]
     assert [p.name for p in (dist / "sandbox").iterdir()] == [f"azrepos_sandbox-{VERSION}-py3-none-any.whl"]

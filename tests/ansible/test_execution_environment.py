@@ -82,6 +82,8 @@ def test_tarball_ships_meta_execution_environment_and_introspect_lists_its_deps(
 
 @pytest.mark.containers
 @pytest.mark.execution_environment
+@pytest.mark.slow
+@pytest.mark.timeout(1200)  # a build and three plays: minutes when the Molecule lanes share the cores
 def test_built_image_runs_workstation_twice_the_second_time_changed_0(dist: Path) -> None:
     """scripts/build-ee --run: build (cached layers after the first time), converge over SSH
     in the EE against a container and the sandbox, re-run, verify."""

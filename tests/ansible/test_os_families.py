@@ -199,15 +199,20 @@ print(json.dumps(answers))
 """
 
 # What the roles would write; lstat of each and of its direct children is compared.
+SCRATCH = Path("/var/tmp")  # shared: other programs (podman builds) come and go in it meanwhile
+PACKAGE_FILES = ("git*", "gcm*", "azrepos*", "*.deb", "*.rpm", "*.apk", "*.pkg*", "*.tar.*", "*.exe",
+                 "*.msi")
 WATCHED = [Path("/opt"), Path("/opt/azrepos"), Path("/opt/git-credential-manager"), Path("/usr/local/bin"),
            Path("/usr/local/share"), Path("/usr/local/share/gcm-core"), Path("/etc/gitconfig"),
-           Path(HOME) / ".gitconfig", Path(HOME) / ".config" / "git", Path("/var/tmp")]
+           Path(HOME) / ".gitconfig", Path(HOME) / ".config" / "git", SCRATCH]
 
 
 def snapshot(paths: list[Path]) -> dict[str, tuple]:
     seen: dict[str, tuple] = {}
     for path in paths:
         entries = [path, *(sorted(path.iterdir()) if path.is_dir() and not path.is_symlink() else [])]
+        if path == SCRATCH:  # only what the roles could leave there: a package file
+            entries = [e for e in entries[1:] if any(e.match(pattern) for pattern in PACKAGE_FILES)]
         for entry in entries:
             try:
                 st = entry.lstat()

@@ -28,8 +28,13 @@ def core_version() -> str:
     return ".".join(__version__.split(".")[:2])
 
 
-def test_installed_tarball_passes_sanity() -> None:
-    done = run_sanity()
+def release_tarball(dist: Path) -> Path:
+    return next(dist.glob("azrepos-devenv-*.tar.gz"))
+
+
+def test_installed_tarball_passes_sanity(dist: Path) -> None:
+    """The tarball users install (scripts/build-dist's, carrying the wheel)."""
+    done = run_sanity("--tarball", str(release_tarball(dist)))
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert 'Running sanity test "validate-modules"' in done.stdout
 
@@ -49,10 +54,8 @@ def test_sanity_fails_when_a_check_fails(tmp_path: Path) -> None:
     assert "missing-gplv3-license" in done.stdout + done.stderr
 
 
-def test_tarball_ships_the_sanity_ignores_and_not_the_checkout_tools(tmp_path: Path) -> None:
-    subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--output-path", str(tmp_path),
-                    str(REPO_ROOT)], check=True, capture_output=True, cwd=tmp_path)
-    with tarfile.open(next(tmp_path.glob("azrepos-devenv-*.tar.gz"))) as tarball:
+def test_tarball_ships_the_sanity_ignores_and_not_the_checkout_tools(dist: Path) -> None:
+    with tarfile.open(release_tarball(dist)) as tarball:
         names = [m.name for m in tarball.getmembers() if not m.isdir()]
     shipped_tests = sorted(n for n in names if n.startswith("tests/"))
     assert f"tests/sanity/ignore-{core_version()}.txt" in shipped_tests

@@ -10,7 +10,7 @@ import pytest
 from azrepos_sandbox.testing import RunningSandbox, start
 from tests.podman import PIP_ENV, REPO, Container, require_podman
 
-pytestmark = pytest.mark.containers
+pytestmark = [pytest.mark.containers, pytest.mark.timeout(900)]
 
 
 @pytest.fixture

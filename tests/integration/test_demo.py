@@ -20,7 +20,8 @@ def snapshot(root: Path) -> dict[str, int]:
 @pytest.mark.parametrize("mode", [
     "cli",
     pytest.param("local", marks=pytest.mark.slow),
-    pytest.param("podman", marks=[pytest.mark.slow, pytest.mark.containers]),
+    pytest.param("podman", marks=[pytest.mark.slow, pytest.mark.containers,
+                                  pytest.mark.timeout(1200)]),
 ])
 def test_demo_clones_over_https_and_ssh_and_leaves_home_alone(tmp_path: Path, mode: str) -> None:
     if mode == "podman" and os.geteuid() != 0:
