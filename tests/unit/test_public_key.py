@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from azrepos.errors import KeyRejected
-from azrepos.sshkeys.public_key import fingerprint_of, parse, require_azure_compatible, same_key
+from azrepos.sshkeys.public_key import fingerprint_of, parse, require_azure_compatible
 from tests.conftest import make_key, ssh_keygen
 
 
@@ -44,10 +44,3 @@ def test_garbage_is_not_a_key(line: str) -> None:
     assert fingerprint_of(line) is None
 
 
-def test_same_key_ignores_comment(tmp_path: Path) -> None:
-    make_key(tmp_path / "k")
-    line = (tmp_path / "k.pub").read_text().strip()
-    kind, blob, _ = line.split()
-    assert same_key(line)(f"{kind} {blob} another-comment")
-    make_key(tmp_path / "other")
-    assert not same_key(line)((tmp_path / "other.pub").read_text())

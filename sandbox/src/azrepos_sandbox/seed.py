@@ -65,7 +65,7 @@ def _seed_pat(store: Store, state_dir: Path, user: User) -> str:
     if path.exists():
         pat = path.read_text().strip()
         record = store.pat(hash_pat(pat))
-        if record is not None and record.usable():
+        if record is not None and record.is_valid():
             return pat
     pat = issue_pat(store, user, [FULL_ACCESS_SCOPE], valid_days=365)
     replace_file(path, pat + "\n", mode=0o600)

@@ -104,8 +104,18 @@ class User:
     email: str
 
 
+class _Expiring:
+    """A credential that works until it is revoked or its valid_to passes (PATs, SSH keys)."""
+
+    revoked: bool
+    valid_to: datetime
+
+    def is_valid(self, now: datetime | None = None) -> bool:
+        return not self.revoked and self.valid_to > (now or utc_now())
+
+
 @dataclass(frozen=True)
-class Pat:
+class Pat(_Expiring):
     hash: str
     user_id: str
     scopes: tuple[str, ...]
@@ -113,12 +123,9 @@ class Pat:
     revoked: bool
     all_orgs: bool = False
 
-    def usable(self, now: datetime | None = None) -> bool:
-        return not self.revoked and self.valid_to > (now or utc_now())
-
 
 @dataclass(frozen=True)
-class SshKey:
+class SshKey(_Expiring):
     authorization_id: str
     user_id: str
     display_name: str
@@ -130,9 +137,6 @@ class SshKey:
     target_accounts: tuple[str, ...]
     client_id: str
     revoked: bool
-
-    def is_valid(self, now: datetime | None = None) -> bool:
-        return not self.revoked and self.valid_to > (now or utc_now())
 
 
 @dataclass(frozen=True)

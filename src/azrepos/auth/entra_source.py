@@ -3,7 +3,6 @@ network), then a silent refresh through MSAL."""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from ..redaction import Secret
@@ -30,6 +29,3 @@ def token_for(account: accounts.Account, ca_bundle: str | None) -> tuple[Secret,
     token = _sign_in(account, ca_bundle).silent(account)
     return token.access_token, token.expires_on
 
-
-def seconds_left(expires_on: int) -> int:
-    return int(expires_on - time.time())

@@ -16,15 +16,21 @@ from ..urls import Organization
 from .output import warn
 
 
-def add_org_arguments(parser: argparse.ArgumentParser) -> None:
+def add_org_url_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--org", required=True, metavar="URL",
                         help="organization URL, e.g. https://dev.azure.com/ORG")
     parser.add_argument("--vssps-url", metavar="URL",
                         help="identity service URL, if not the usual one for --org")
+
+
+def add_org_arguments(parser: argparse.ArgumentParser, *, json: bool = True) -> None:
+    """--org and --vssps-url, --pat-stdin, and --json where the command prints JSON."""
+    add_org_url_arguments(parser)
     parser.add_argument("--pat-stdin", action="store_true",
                         help="read a PAT from standard input (after AZURE_DEVOPS_EXT_PAT and a "
                         "stored PAT)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    if json:
+        parser.add_argument("--json", action="store_true", help="print one JSON document")
 
 
 @dataclass

@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "exec", help="run git (or a command that runs git) with the organization's credential "
         "in its environment, never on disk or argv",
         description="Example: azrepos exec --org https://dev.azure.com/ORG -- git clone URL")
-    add_org_arguments(parser)
+    add_org_arguments(parser, json=False)  # git's own output is what it prints
     parser.add_argument("command", nargs=argparse.REMAINDER,
                         help="after --: the command, e.g. git clone https://dev.azure.com/...")
     parser.set_defaults(handler=run)

@@ -14,15 +14,14 @@ from ..auth.token_cache import cached_access_token
 from ..errors import UsageError
 from ..git_helper import pat_details
 from ..rest.models import format_time
-from .context import OrgContext
+from .context import OrgContext, add_org_url_arguments
 from .output import emit, warn
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     login = commands.add_parser(
         "login", help="sign in with Entra ID (default), or store a PAT, for an organization")
-    login.add_argument("--org", required=True, metavar="URL")
-    login.add_argument("--vssps-url", metavar="URL")
+    add_org_url_arguments(login)
     how = login.add_mutually_exclusive_group()
     how.add_argument("--pat-stdin", action="store_true",
                      help="read a PAT from standard input, check it, and store it")
@@ -46,8 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     login.set_defaults(handler=run_login, flow=None)
 
     logout = commands.add_parser("logout", help="forget the sign-in and stored PAT of an org")
-    logout.add_argument("--org", required=True, metavar="URL")
-    logout.add_argument("--vssps-url", metavar="URL")
+    add_org_url_arguments(logout)
     logout.add_argument("--json", action="store_true")
     logout.set_defaults(handler=run_logout, pat_stdin=False)
 

@@ -39,7 +39,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="azrepos", description=__doc__)
+    parser = _Parser(prog="azrepos", description="Set up git for Azure Repos over HTTPS and SSH. "
+                     "Exit codes: 0 ok, 1 failure, 2 usage error.")
     parser.add_argument("--version", action="version", version=f"azrepos {__version__}")
     parser.set_defaults(verbose=0)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",

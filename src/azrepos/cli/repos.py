@@ -42,7 +42,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     cloning.add_argument("--dest", metavar="DIR", default=".",
                          help="where PROJECT/REPO folders go (default: the current directory)")
     cloning.add_argument("--transport", choices=TRANSPORTS, default="auto",
-                         help="auto (default): SSH when a key is registered for the "
+                         help="auto (default): SSH when this machine's record of SSH hosts "
+                         "(~/.config/azrepos/ssh-hosts.json, written by ssh-key add) names the "
                          "organization, else HTTPS through the credential helper")
     cloning.add_argument("--update", action="store_true",
                          help="fetch repositories that are already cloned")

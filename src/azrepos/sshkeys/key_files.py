@@ -38,10 +38,6 @@ class LocalKey:
     public: PublicKey
     created: bool
 
-    @property
-    def public_path(self) -> Path:
-        return pub_path(self.private_path)
-
 
 def pub_path(private_path: Path) -> Path:
     return private_path.with_name(private_path.name + ".pub")

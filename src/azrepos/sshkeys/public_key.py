@@ -9,7 +9,6 @@ import base64
 import binascii
 import hashlib
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import KeyRejected
@@ -103,8 +102,3 @@ def fingerprint_of(line: str) -> str | None:
     except KeyRejected:
         return None
 
-
-def same_key(line: str) -> Callable[[str], bool]:
-    """A predicate that tells whether another key line holds the same key."""
-    wanted = parse(line).fingerprint
-    return lambda other: fingerprint_of(other) == wanted

@@ -70,7 +70,7 @@ def pat_authenticator(store: Store) -> Authenticator:
         if pat is None:
             return None
         record = store.pat(hash_pat(pat))
-        if record is None or not record.usable():
+        if record is None or not record.is_valid():
             return None
         if record.all_orgs and utc_now() >= GLOBAL_PATS_END:
             # Sandbox wording: the service's own text for this refusal is not documented.
