@@ -63,10 +63,7 @@ __all__ = [
     "require_core",
     "run_reporting",
     "scrub",
-    "write_count",
 ]
-
-WRITE_LABELS = ("add SSH key", "update SSH key", "revoke SSH key")
 
 
 # Where a collection built by scripts/build-dist carries the matching azrepos wheel.
@@ -171,7 +168,3 @@ def make_client(module):
             "that runs the module), or token"
         )
     return org, profile.client(credential)
-
-
-def write_count(calls):
-    return sum(count for label, count in calls.items() if label in WRITE_LABELS)

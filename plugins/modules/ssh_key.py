@@ -178,7 +178,6 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
     require_azure_compatible,
     require_core,
     run_reporting,
-    write_count,
 )
 
 
@@ -232,7 +231,6 @@ def run(module):
         before = registered_with(tokens, fingerprint)
         result = sync.absent(fingerprint, tokens=tokens)
         after_text = _registration_text(fingerprint, [])
-    calls = client.calls
     return dict(
         changed=result.changed,
         outcome=result.action,
@@ -241,8 +239,8 @@ def run(module):
         revoked_ids=list(result.revoked),
         endpoint=result.endpoint,
         org_url=org.url,
-        calls=calls,
-        writes=write_count(calls),
+        calls=client.calls,
+        writes=client.writes,
         diff=dict(
             before_header=f"{org.url} SSH keys",
             after_header=f"{org.url} SSH keys",

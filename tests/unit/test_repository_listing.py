@@ -165,3 +165,23 @@ def test_bad_patterns_are_refused(names: list[str], patterns: list[str], take_al
                                   message: str) -> None:
     with pytest.raises(UsageError, match=re.escape(message)):
         select(LISTED, names, take_all=take_all, org_url=ORG.url, patterns=patterns)
+
+
+def test_writes_are_counted_by_http_method_not_by_label() -> None:
+    """The modules' idempotence proof (writes == 0 on a re-run) reads this count, so renaming a
+    message cannot change it: reads by GET, writes by POST and DELETE."""
+    client, _ = client_with([answer(200, {"value": [repo("one")]}), answer(200, {"value": []}),
+                             answer(204, {})])
+    client.list_repositories()
+    client.list_ssh_keys()
+    assert client.writes == 0
+    client.revoke_ssh_key("a")
+    assert client.writes == 1
+
+
+def test_a_missing_project_is_named_with_its_fix() -> None:
+    client, _ = client_with([answer(404, {"message": "TF200016: project not found"})])
+    with pytest.raises(ApiError) as caught:
+        client.list_repositories("Nope")
+    assert "project 'Nope' not found in https://dev.azure.com/contoso" in str(caught.value)
+    assert "azrepos repos list --org" in (caught.value.hint or "")

@@ -107,6 +107,11 @@ class AzureDevOpsClient:
         """How many HTTP requests each operation made (for idempotence checks)."""
         return dict(self.transport.calls)
 
+    @property
+    def writes(self) -> int:
+        """How many requests could have changed something (POST, PUT, PATCH, DELETE)."""
+        return self.transport.writes
+
     # -- plumbing ------------------------------------------------------------------------
 
     def _request(
@@ -123,9 +128,10 @@ class AzureDevOpsClient:
         accept: str | None = None,
         api_version: str = API_VERSION,
         page: list[str] | None = None,
+        missing: tuple[str, str] | None = None,
     ) -> Any:
         """The JSON answer. With ``page`` (a list), the answer's continuation token (or "")
-        is appended to it."""
+        is appended to it. ``missing`` is what a 404 means here: the message and the fix."""
         url = f"{base}/{path}"
         # The API version goes in the query string, or (data providers) in the Accept header.
         query = {**(params or {}), **({} if accept else {"api-version": api_version})}
@@ -141,7 +147,7 @@ class AzureDevOpsClient:
             headers=headers,
         )
         if response.status_code >= 400:
-            raise self._error(response, label, scope, base)
+            raise self._error(response, label, scope, base, missing)
         if page is not None:
             page.append(response.headers.get(CONTINUATION_HEADER, "").strip())
         if response.status_code == 204 or not response.content:
@@ -156,7 +162,8 @@ class AzureDevOpsClient:
                 hint="check --org, and that no proxy or sign-in page is in the way",
             ) from None
 
-    def _error(self, response: requests.Response, label: str, scope: str, base: str
+    def _error(self, response: requests.Response, label: str, scope: str, base: str,
+               missing: tuple[str, str] | None = None
                ) -> ApiError:
         status = response.status_code
         message, tf_code = _error_detail(response)
@@ -185,21 +192,8 @@ class AzureDevOpsClient:
                 tf_code=tf_code,
                 hint=f"use a PAT or token that has {scope} for {self.org.name}",
             )
-        if status == 404 and label == "connectionData":
-            return NotFound(
-                f"organization not found at {self.org.url} ({label}){detail}",
-                status=404,
-                tf_code=tf_code,
-                hint="check the organization name in --org (https://dev.azure.com/ORG)",
-            )
-        if status == 404 and label.startswith("list repositories of "):
-            project = label.removeprefix("list repositories of ")
-            return NotFound(
-                f"project {project!r} not found in {self.org.url}{detail}",
-                status=404,
-                tf_code=tf_code,
-                hint=f"check the name (azrepos repos list --org {self.org.url} lists them all)",
-            )
+        if status == 404 and missing is not None:
+            return NotFound(f"{missing[0]}{detail}", status=404, tf_code=tf_code, hint=missing[1])
         if status == 404:  # a key call: the key, the endpoint, or the identity service
             return NotFound(
                 f"{label}: not found at {base}{detail}",
@@ -218,12 +212,14 @@ class AzureDevOpsClient:
             data = self._request(
                 "GET", self.org.url, "_apis/connectionData",
                 label="connectionData", scope="vso.profile",
+                missing=(f"organization not found at {self.org.url} (connectionData)",
+                         "check the organization name in --org (https://dev.azure.com/ORG)"),
             )
             self._connection = ConnectionData.from_json(data or {})
         return self._connection
 
-    def _pages(self, path: str, *, label: str, scope: str, top: int = PAGE_SIZE
-                ) -> Iterator[dict[str, Any]]:
+    def _pages(self, path: str, *, label: str, scope: str, top: int = PAGE_SIZE,
+               missing: tuple[str, str] | None = None) -> Iterator[dict[str, Any]]:
         """Every item of a paged list: ``$top`` per request, then ``continuationToken`` from
         the ``x-ms-continuationtoken`` header until the server sends none."""
         token = ""
@@ -232,7 +228,8 @@ class AzureDevOpsClient:
             params = {"$top": str(top), **({"continuationToken": token} if token else {})}
             tokens: list[str] = []
             data = self._request("GET", self.org.url, path, label=label, scope=scope,
-                                 params=params, api_version=LIST_API_VERSION, page=tokens)
+                                 params=params, api_version=LIST_API_VERSION, page=tokens,
+                                 missing=missing)
             yield from (data or {}).get("value", [])
             token = tokens[0] if tokens else ""
             if not token:
@@ -251,8 +248,11 @@ class AzureDevOpsClient:
         path = (f"{quote(project, safe='')}/_apis/git/repositories" if project
                 else "_apis/git/repositories")
         label = f"list repositories of {project}" if project else "list repositories"
+        missing = (f"project {project!r} not found in {self.org.url}",
+                   f"check the name (azrepos repos list --org {self.org.url} lists them all)"
+                   ) if project else None
         return [GitRepository.from_json(item) for item in
-                self._pages(path, label=label, scope=CODE_SCOPE)]
+                self._pages(path, label=label, scope=CODE_SCOPE, missing=missing)]
 
     def refused_scopes(self) -> list[tuple[str, str]]:
         """The scopes azrepos needs that this credential is refused (HTTP 403), each with what

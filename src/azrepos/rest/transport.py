@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     connect_timeout: float = 10.0
@@ -52,6 +55,7 @@ class Transport:
         self._sleep = sleep
         self._clock = clock
         self.calls: Counter[str] = Counter()
+        self.writes = 0  # requests that may change something (by HTTP method), retries included
 
     def _pause(self, seconds: float, deadline: float, what: str) -> bool:
         """Sleep unless that would pass the deadline; return False if out of budget."""
@@ -83,6 +87,7 @@ class Transport:
         while True:
             attempt += 1
             self.calls[label] += 1
+            self.writes += method.upper() not in READ_METHODS
             log.debug("%s %s (attempt %d)", method, url, attempt)
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
