@@ -28,7 +28,6 @@ SETTINGS: dict[str, Setting] = {
     "secret_store": Setting("azrepos.secretStore", ("AZREPOS_SECRET_STORE",), "auto"),
     "ca_bundle": Setting("azrepos.caBundle", ("AZREPOS_CA_BUNDLE", "REQUESTS_CA_BUNDLE")),
     "vssps_url": Setting("azrepos.vsspsUrl", ("AZREPOS_VSSPS_URL",)),
-    "ssh_key": Setting("azrepos.sshKey", ("AZREPOS_SSH_KEY",)),
     "log_level": Setting("azrepos.logLevel", ("AZREPOS_LOG_LEVEL",), "WARNING"),
     "http_timeout": Setting("azrepos.httpTimeout", ("AZREPOS_HTTP_TIMEOUT",), "30"),
     "retry_budget": Setting("azrepos.retryBudget", ("AZREPOS_RETRY_BUDGET",), "120"),
