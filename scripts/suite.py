@@ -29,7 +29,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-sys.path.insert(0, str(ROOT / "molecule"))
 # Two lanes of about equal length. default and devcontainer go through podman exec (a bare
 # image; Ansible inside the container); fleet, gcm and onboarding over SSH to the rig's sshd.
 MOLECULE_LANES = (("default", "onboarding", "devcontainer"), ("fleet", "gcm"))
