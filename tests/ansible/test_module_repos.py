@@ -1,4 +1,4 @@
-"""azrepos.devenv.repos through real ansible-playbook runs against the sandbox."""
+"""azrepos.devenv.repos_info through real ansible-playbook runs against the sandbox."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 def repos_task(playbooks, *, name: str = "probe", pat: str | None = None, **options) -> dict:
     args = {"org_url": playbooks.sandbox.org_url, "ca_bundle": playbooks.sandbox.ca_file,
             "pat": pat or "{{ lookup('ansible.builtin.env', 'SANDBOX_PAT') }}", **options}
-    return {"name": name, "azrepos.devenv.repos": args,
+    return {"name": name, "azrepos.devenv.repos_info": args,
             "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"}}
 
 
@@ -46,3 +46,13 @@ def test_unknown_project_and_missing_scope_fail_clearly(playbooks):
     assert run.returncode != 0
     [result] = run.results()
     assert "vso.code" in result["msg"] and result["status"] == 403
+
+
+def test_the_old_name_redirects_to_repos_info(playbooks):
+    """Playbooks written for azrepos.devenv.repos keep working (meta/runtime.yml redirect)."""
+    task = repos_task(playbooks)
+    task["azrepos.devenv.repos"] = task.pop("azrepos.devenv.repos_info")
+    run = playbooks.run([task], env=playbooks.pat_env())
+    assert run.returncode == 0, run.output
+    [result] = run.results()
+    assert result["changed"] is False and result["count"] == 125

@@ -15,7 +15,7 @@ FILTERS = ["organization", "gitconfig_org", "ssh_target", "ssh_config_hosts", "k
 
 
 @pytest.mark.parametrize(("kind", "name"), [*(("filter", f) for f in FILTERS),
-                                            ("module", "ssh_key"), ("module", "repos")])
+                                            ("module", "ssh_key"), ("module", "repos_info")])
 def test_ansible_doc_reads_the_plugin(kind: str, name: str, tmp_path) -> None:
     ensure_collection_link()
     done = subprocess.run([str(BIN / "ansible-doc"), "-t", kind, "--json",

@@ -1,13 +1,13 @@
 #!/usr/bin/python
 # Copyright (c) azrepos maintainers
 # MIT License (see LICENSE)
-"""Ansible module azrepos.devenv.repos: a thin face over azrepos.onboarding.run."""
+"""Ansible module azrepos.devenv.repos_info: a thin face over azrepos.onboarding.run."""
 
 from __future__ import annotations
 
 DOCUMENTATION = r"""
 ---
-module: repos
+module: repos_info
 short_description: List the Git repositories of an Azure DevOps organization or project
 version_added: 0.1.0
 description:
@@ -49,7 +49,7 @@ seealso:
 
 EXAMPLES = r"""
 - name: List the repositories of one project
-  azrepos.devenv.repos:
+  azrepos.devenv.repos_info:
     org_url: https://dev.azure.com/contoso
     project: Platform
   delegate_to: localhost
@@ -67,7 +67,7 @@ EXAMPLES = r"""
       ca_bundle: /etc/ssl/certs/corp-ca.pem
   block:
     - name: List service-* repositories in the whole organization
-      azrepos.devenv.repos:
+      azrepos.devenv.repos_info:
         org_url: https://dev.azure.com/contoso
         name_pattern: "service-*"
       delegate_to: localhost
