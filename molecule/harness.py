@@ -159,8 +159,7 @@ def molecule_ssh_environment(scenario: str, folder: Path) -> dict[str, str]:
     """For a scenario's hosts in the group ``sshd`` (the rig's sshd image, reached over SSH):
     the key, the authorized_keys folder to mount, and a free port per host, named as
     molecule.yml and inventory/group_vars/sshd.yml read them."""
-    config = yaml.safe_load((ROOT / "molecule" / scenario / "molecule.yml").read_text(
-        ).replace("${", "$_"))  # molecule interpolates ${VAR}; only the names matter here
+    config = yaml.safe_load((ROOT / "molecule" / scenario / "molecule.yml").read_text())
     hosts = [p["name"] for p in config["platforms"] if "sshd" in p.get("groups", [])]
     if not hosts:
         return {}

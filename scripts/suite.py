@@ -57,7 +57,7 @@ class Runner:
         self.outcomes: list[Outcome] = []
         self.lock = threading.Lock()
 
-    def step(self, lane: str, step: Step) -> int:
+    def step(self, lane: str, step: Step) -> None:
         log = self.logs / f"{step.name}.log"
         with self.lock:
             print(f"-- {lane}: {step.name} started", flush=True)
@@ -72,7 +72,6 @@ class Runner:
                 shutil.copyfileobj(out, sys.stdout.buffer)
             sys.stdout.flush()
             self.outcomes.append(Outcome(lane, step.name, seconds, returncode))
-        return returncode
 
     def lane(self, name: str, steps: list[Step]) -> None:
         for step in steps:
