@@ -11,8 +11,8 @@ from pathlib import Path
 from msal.token_cache import TokenCache
 
 from azrepos.auth.accounts import Account, save
-from azrepos.auth.cached_tokens import AZURE_DEVOPS_SCOPE
 from azrepos.auth.token_cache import plain_cache_path
+from azrepos.auth.token_lookup import AZURE_DEVOPS_SCOPE
 from azrepos.redaction import Secret
 from azrepos.secretstore.file_store import FileStore
 from azrepos.secretstore.selection import pat_key

@@ -24,9 +24,10 @@ options:
   pat:
     description:
       - A personal access token of the user who owns the keys, with scope C(vso.tokens).
-      - Never logged. Falls back to the environment variable E(AZURE_DEVOPS_EXT_PAT) of the
-        host that runs the module.
-      - Mutually exclusive with O(token).
+      - Never logged. Mutually exclusive with O(token).
+      - Without O(pat) and O(token), the credential comes from the azrepos credential chain on
+        the host that runs the module, in the order the CLI uses (E(AZURE_DEVOPS_EXT_PAT),
+        E(SYSTEM_ACCESSTOKEN), an C(azrepos login) sign-in, a stored PAT).
     type: str
   token:
     description:

@@ -18,6 +18,7 @@ import sys
 import traceback
 
 try:
+    from azrepos.auth.chain import resolve_credential
     from azrepos.auth.credentials import BearerCredential, PatCredential
     from azrepos.connection import profile_for
     from azrepos.errors import ApiError, AzreposError
@@ -33,7 +34,7 @@ except ImportError:
     AZREPOS_IMPORT_ERROR = traceback.format_exc()
     # Placeholders, so a module can import its names and then say what is missing.
     ApiError = AzreposError = type("AzreposError", (Exception,), {})
-    BearerCredential = PatCredential = KeySync = Secret = profile_for = None
+    BearerCredential = PatCredential = KeySync = Secret = profile_for = resolve_credential = None
     ScrubbingFilter = format_time = parse_org_url = parse_public_key = None
     registered_with = require_azure_compatible = scrub = None
     list_repositories = repository_json = None
@@ -100,12 +101,10 @@ def require_core(module):
 
 def auth_argument_spec():
     """The options of the ``azrepos.devenv.auth`` doc fragment."""
-    from ansible.module_utils.basic import env_fallback
-
     return dict(
         org_url=dict(type="str", required=True),
         vssps_url=dict(type="str"),
-        pat=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_DEVOPS_EXT_PAT"])),
+        pat=dict(type="str", no_log=True),
         token=dict(type="str", no_log=True),
         ca_bundle=dict(type="path"),
     )
@@ -152,19 +151,16 @@ def run_reporting(module, run):
 
 def make_client(module):
     """Organization and REST client from the auth options, through the core's connection
-    profile: CA, timeouts and retry budget resolve as in the CLI (options win)."""
+    profile and credential chain: CA, timeouts, retry budget and the credential resolve as in
+    the CLI (options win). Raises the core's CredentialMissing when nothing gives one."""
     params = module.params
     profile = profile_for(params["org_url"], vssps_url=params.get("vssps_url"),
                           ca_bundle=params.get("ca_bundle"))
-    org = profile.org
+    given = None
     if params.get("token"):
-        token = Secret(params["token"])
-        credential = BearerCredential(lambda: token, "token from the module's token option")
+        given = BearerCredential.fixed(Secret(params["token"]), "the module's token option")
     elif params.get("pat"):
-        credential = PatCredential(Secret(params["pat"]), "PAT from the module's pat option")
-    else:
-        module.fail_json(
-            msg=f"no credential for {org.url}: give pat (or set AZURE_DEVOPS_EXT_PAT on the host "
-            "that runs the module), or token"
-        )
-    return org, profile.client(credential)
+        given = PatCredential(Secret(params["pat"]), "PAT from the module's pat option")
+    credential = resolve_credential(profile.org, given=given, ca_bundle=profile.git_ca_bundle,
+                                    open_store=lambda: profile.secret_store().store)
+    return profile.org, profile.client(credential)

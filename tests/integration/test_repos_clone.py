@@ -244,9 +244,37 @@ def test_a_clone_of_another_repository_is_not_taken_for_this_one(https_user: Use
     assert "is not a clone of Tools/cli" in result["results"][0]["error"]
 
 
+@pytest.mark.parametrize("given", ["AZURE_DEVOPS_EXT_PAT", "--pat-stdin"])
+def test_clone_uses_the_listing_credential_without_a_helper(user: User, given: str) -> None:
+    """No helper configured: git gets the PAT that listed, through its environment only."""
+    pat = user.sandbox.info["pat"]
+    wrapper_dir = user.home / "bin"
+    wrapper_dir.mkdir()
+    (wrapper_dir / "git").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {user.home}/git-argv.log\n'
+                                     'exec /usr/bin/git "$@"\n')
+    (wrapper_dir / "git").chmod(0o755)
+    user.env["PATH"] = f"{wrapper_dir}:{user.env['PATH']}"
+    if given == "--pat-stdin":
+        done = user.azrepos("clone", "--org", user.org, "--dest", str(user.home / "src"),
+                            "--json", "--repo", "Tools/cli", "--transport", "https",
+                            "--pat-stdin", stdin=pat + "\n")
+    else:
+        user.env[given] = pat
+        done = user.azrepos("clone", "--org", user.org, "--dest", str(user.home / "src"),
+                            "--json", "--repo", "Tools/cli", "--transport", "https")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"][0]["status"] == "cloned"
+    assert (user.home / "src/Tools/cli/.git").is_dir()
+    for path in user.home.rglob("*"):  # nothing on disk holds it: not git's config, not a store
+        if path.is_file() and not path.is_symlink():
+            assert pat not in path.read_text(errors="replace"), path
+
+
 def test_failed_clone_leaves_nothing_behind(pat_user: User) -> None:
-    # No helper configured and no PAT for git: git cannot authenticate.
+    # git itself refuses HTTPS here, so the clone fails after the listing worked.
     user = pat_user
+    user.env.update({"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "protocol.https.allow",
+                     "GIT_CONFIG_VALUE_0": "never"})
     code, result, err = clone(user, "--repo", "Tools/cli", "--transport", "https")
     assert code == 1
     assert result["results"][0]["status"] == "failed"

@@ -1,34 +1,83 @@
-"""The credential an organization-level command uses: the PAT sources of the CLI contract
-(environment, stored, standard input), then an Entra sign-in made with ``azrepos login``."""
+"""The credential for an organization, in the one order of ``auth.order``, for every face: the
+CLI, ``exec``, ``clone``, ``doctor``, the Ansible modules and the credential helper."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TextIO
 
-from ..errors import CredentialMissing
+from ..errors import AzreposError, CredentialMissing
+from ..redaction import Secret
 from ..secretstore.base import SecretStore
 from ..urls import Organization
 from . import accounts
-from .credentials import BearerCredential, PatCredential
-from .entra_source import token_for
-from .pat_sources import resolve_pat
+from .credentials import BearerCredential, Credential, PatCredential
+from .fresh_token import token_for
+from .order import PAT_ENV, PIPELINE_TOKEN_ENV, environment_pat, pipeline_token
+from .pat_input import read_pat, store_key
+
+log = logging.getLogger(__name__)
 
 
 def resolve_credential(
     org: Organization,
     *,
-    pat_stdin: bool,
-    stdin: TextIO,
     open_store: Callable[[], SecretStore],
     ca_bundle: str | None,
-) -> PatCredential | BearerCredential:
+    pat_stdin: bool = False,
+    stdin: TextIO | None = None,
+    given: Credential | None = None,
+) -> Credential:
+    """``given`` is a module's own ``token``/``pat`` option; raises CredentialMissing, or the
+    Entra sign-in's error when it was the only source and could not give a token."""
+    if given is not None:
+        return given
+    pat = environment_pat()
+    if pat:
+        if pat_stdin:
+            log.warning("%s is set, so the PAT on standard input is not used", PAT_ENV)
+        return PatCredential(Secret(pat), f"PAT from {PAT_ENV}")
+    if pat_stdin:
+        return PatCredential(read_pat(stdin), "PAT from standard input")
+    token = pipeline_token()
+    if token:
+        return BearerCredential.fixed(Secret(token), PIPELINE_TOKEN_ENV)
+    refused = None
+    account = accounts.find(org.url)
+    if account is not None:
+        try:
+            token_for(account, ca_bundle)  # fail now, not in the middle of a command
+            who = account.username or account.flow
+            return BearerCredential(lambda: token_for(account, ca_bundle),
+                                    f"Entra sign-in of {who}")
+        except AzreposError as exc:
+            refused = exc
+    stored = open_store().get(store_key(org))
+    if stored:
+        if refused is not None:
+            log.warning("the Entra sign-in for %s gave no token (%s); the stored PAT is used",
+                        org.url, refused.message)
+        return PatCredential(stored, f"stored PAT for {org.name}", saved=True)
+    if refused is not None:
+        raise refused
+    raise CredentialMissing(
+        f"no credential for {org.url}",
+        hint=f"run 'azrepos login --org {org.url}' (Entra), or set {PAT_ENV}, or pass "
+        "--pat-stdin",
+    )
+
+
+def sources_present(org: Organization, open_store: Callable[[], SecretStore]) -> list[str]:
+    """The sources this machine has for ``org``, in the order they are tried (no network)."""
+    found = [name for name, present in (
+        (PAT_ENV, environment_pat()),
+        (PIPELINE_TOKEN_ENV, pipeline_token()),
+        ("Entra sign-in", accounts.find(org.url)),
+    ) if present]
     try:
-        return resolve_pat(org, pat_stdin=pat_stdin, stdin=stdin, open_store=open_store)
-    except CredentialMissing:
-        account = accounts.find(org.url)
-        if account is None:
-            raise
-    who = account.username or account.flow
-    return BearerCredential(lambda: token_for(account, ca_bundle)[0],
-                            f"Entra sign-in of {who}")
+        if open_store().get(store_key(org)):
+            found.append("stored PAT")
+    except AzreposError:
+        pass
+    return found

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import state_files
 from .accounts import Account
-from .cached_tokens import find_valid
+from .token_lookup import find_valid
 
 log = logging.getLogger(__name__)
 

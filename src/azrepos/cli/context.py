@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..auth.chain import resolve_credential
-from ..auth.credentials import BearerCredential, PatCredential
+from ..auth.credentials import Credential
 from ..connection import ConnectionProfile, profile_for
 from ..rest.client import AzureDevOpsClient
 from ..secretstore.base import SecretStore
@@ -27,8 +27,8 @@ def add_org_arguments(parser: argparse.ArgumentParser, *, json: bool = True) -> 
     """--org and --vssps-url, --pat-stdin, and --json where the command prints JSON."""
     add_org_url_arguments(parser)
     parser.add_argument("--pat-stdin", action="store_true",
-                        help="read a PAT from standard input (after AZURE_DEVOPS_EXT_PAT and a "
-                        "stored PAT)")
+                        help="read a PAT from standard input (AZURE_DEVOPS_EXT_PAT, if set, "
+                        "comes first)")
     if json:
         parser.add_argument("--json", action="store_true", help="print one JSON document")
 
@@ -53,7 +53,7 @@ class OrgContext:
         return choice.store
 
     @cached_property
-    def credential(self) -> PatCredential | BearerCredential:
+    def credential(self) -> Credential:
         return resolve_credential(
             self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin,
             open_store=lambda: self.store, ca_bundle=self.profile.git_ca_bundle,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..auth import accounts
 from ..auth.credentials import BearerCredential, PatCredential
-from ..auth.pat_sources import read_pat, store_key
+from ..auth.pat_input import read_pat, store_key
 from ..auth.tenant import authority_from_tenant, discover
 from ..auth.token_cache import cached_access_token
 from ..errors import UsageError
@@ -77,7 +77,7 @@ def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
 
 
 def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
-    from ..auth.entra import GCM_CLIENT_ID, EntraSignIn, default_flow
+    from ..auth.msal_sign_in import GCM_CLIENT_ID, EntraSignIn, default_flow
 
     if args.client_secret_stdin and not args.service_principal:
         raise UsageError("--client-secret-stdin goes with --service-principal CLIENT_ID")
@@ -103,7 +103,7 @@ def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
             lambda message: print(message, file=sys.stderr, flush=True))
     who = token.username
     if args.verify:
-        credential = BearerCredential(lambda: token.access_token, "Entra sign-in")
+        credential = BearerCredential.fixed(token.access_token, "Entra sign-in")
         who = ctx.profile.client(credential).connection_data().user.display_name or who
     until = format_time_epoch(token.expires_on)
     emit(args.json, {"changed": True, "org_url": ctx.org.url, "method": "entra",
@@ -130,7 +130,7 @@ def run_logout(args: argparse.Namespace) -> int:
     pat_details.forget(ctx.org.url)
     account = accounts.remove(ctx.org.url)
     if account is not None:
-        from ..auth.entra import sign_out
+        from ..auth.msal_sign_in import sign_out
         from ..auth.token_cache import open_cache
 
         sign_out(open_cache()[0], account)

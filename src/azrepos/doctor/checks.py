@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..auth import accounts
-from ..auth.chain import resolve_credential
-from ..auth.pat_sources import PAT_ENV, store_key
+from ..auth.chain import resolve_credential, sources_present
+from ..auth.order import PAT_ENV
 from ..connection import ConnectionProfile
 from ..errors import AzreposError, CredentialMissing
 from ..git_command import config_get as git_config_get
@@ -89,24 +88,17 @@ def credential_check(ctx: Context) -> Check:
     helper = git_config_get("credential.helper", ctx.org.url)
     if helper:
         sources.append(f"git helper {Path(helper.split()[0]).name}")
-    if os.environ.get(PAT_ENV):
-        sources.append(PAT_ENV)
-    if accounts.find(ctx.org.url):
-        sources.append("Entra sign-in")
-    try:
-        if ctx.profile.secret_store().store.get(store_key(ctx.org)):
-            sources.append("stored PAT")
-    except AzreposError:
-        pass
-    if not sources:
+    found = sources_present(ctx.org, lambda: ctx.profile.secret_store().store)
+    if not sources and not found:
         return Check("Credential", FAIL, "no credential source found",
                      f"azrepos login --org {ctx.org.url}   (or set {PAT_ENV})")
-    return Check("Credential", PASS, "found: " + ", ".join(sources))
+    used = f"; azrepos uses {found[0]}" if found else ""
+    return Check("Credential", PASS, "found: " + ", ".join(sources + found) + used)
 
 
 def rest_check(ctx: Context) -> Check:
     try:
-        credential = resolve_credential(ctx.org, pat_stdin=False, stdin=open(os.devnull),  # noqa: SIM115
+        credential = resolve_credential(ctx.org,
                                         open_store=lambda: ctx.profile.secret_store().store,
                                         ca_bundle=ctx.ca_bundle)
         ctx.client = ctx.profile.client(credential)

@@ -11,13 +11,13 @@ def say(message: str) -> None:
     print(f"git-credential-azrepos: {message}", file=sys.stderr, flush=True)
 
 
-def answer_token(attrs: protocol.Attributes, org_name: str, token: str, expires: int
+def answer_token(attrs: protocol.Attributes, org_name: str, token: str, expires: int | None
                  ) -> list[tuple[str, str]]:
     if "authtype" in attrs.capabilities:  # git >= 2.46 understands a bearer credential
         pairs = [("capability[]", "authtype"), ("authtype", "Bearer"), ("credential", token)]
     else:  # Azure DevOps also takes the token as a Basic password
         pairs = [("username", attrs.get("username") or org_name), ("password", token)]
-    return [*pairs, ("password_expiry_utc", str(expires))]
+    return [*pairs, ("password_expiry_utc", str(expires))] if expires else pairs
 
 
 def answer_pat(attrs: protocol.Attributes, org_name: str, pat: str,

@@ -1,7 +1,8 @@
-"""Entry point of ``git-credential-azrepos``: answers from what is already on disk, fast.
+"""Entry point of ``git-credential-azrepos``: answers from what is already at hand, fast.
 
-A valid cached Entra token, or a PAT in the file store, is answered with nothing heavier than
-``os`` and ``time``. Anything else (a refresh, the OS keyring, a sign-in) loads the full helper.
+It walks ``auth.order`` as far as it can with nothing heavier than ``os`` and ``time``: a PAT or
+pipeline token in the environment, a valid cached Entra token, a PAT in the file store. Anything
+else (a refresh, the OS keyring, a sign-in) loads the full helper, which walks the same order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import time
 from io import TextIOBase
 
 from .. import state_files
-from ..auth.cached_tokens import find_valid
+from ..auth.order import environment_pat, pipeline_token
+from ..auth.token_lookup import find_valid
 from ..secretstore.selection import fast_path_reads_file, pat_key, pat_org
 from . import protocol
 from .answers import answer_pat, answer_token, looks_like_jwt, org_name, say
@@ -36,7 +38,14 @@ def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> boo
     if org is None:
         # Another host: no answer, so git asks the next helper.
         return reads_file and not host_may_be_ours(url, known)
+    given = environment_pat(), pipeline_token()
     if operation == "get":
+        if given[0]:
+            protocol.write(stdout, answer_pat(attrs, org_name(org), given[0]))
+            return True
+        if given[1]:
+            protocol.write(stdout, answer_token(attrs, org_name(org), given[1], None))
+            return True
         account = accounts.get(org)
         if isinstance(account, dict):
             cache = state_files.load(state_files.path(state_files.TOKEN_CACHE), private=True)
@@ -57,7 +66,7 @@ def quick(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> boo
     # git calls store after every success: make the common case (our own answer, a password on
     # git 2.39 or authtype=Bearer + credential on git >= 2.46) cost nothing.
     return operation == "store" and bool(password) and (
-        looks_like_jwt(password) or (secrets.get(pat_key(org)) == password
+        looks_like_jwt(password) or password in given or (secrets.get(pat_key(org)) == password
                                      and details_for(load_all(), org) == sent_details(attrs)))
 
 

@@ -1,9 +1,10 @@
 """The full credential helper, loaded when the fast path (``fast.py``) cannot answer.
 
-Order for ``get``: a cached Entra token, a silent refresh, a stored PAT (file store or OS
-keyring), and a device-code sign-in on the terminal only when the user can be prompted. When
-none answers, ``quit=true`` only for an organization signed in with Entra (nothing else can help
-there; stderr says what to run); for any other request no answer, so git asks the next helper.
+``get`` answers with the credential of ``auth.chain``, the order every face uses (an Entra
+token is refreshed here when needed), and with a device-code sign-in on the terminal only when
+none exists and the user can be prompted. When nothing answers, ``quit=true`` only for an
+organization signed in with Entra (nothing else can help there; stderr says what to run); for
+any other request no answer, so git asks the next helper.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import os
 from io import TextIOBase
 
 from ..auth import accounts
-from ..auth.pat_sources import store_key
+from ..auth.chain import resolve_credential
+from ..auth.credentials import Credential, PatCredential
+from ..auth.order import environment_pat, pipeline_token
+from ..auth.pat_input import store_key
 from ..connection import profile_of, secret_store
-from ..errors import AzreposError
+from ..errors import AzreposError, CredentialMissing
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
 from ..secretstore.selection import pat_org
@@ -25,7 +29,7 @@ from .org_match import request_url
 from .organization import organization_for
 
 
-class Stores:
+class LazySecretStore:
     """The one secret store in use (see ``secretstore.selection``), opened on first need."""
 
     def __init__(self) -> None:
@@ -59,21 +63,8 @@ def _ca_bundle(org: Organization) -> str | None:
     return profile_of(org).git_ca_bundle
 
 
-def entra_token(org: Organization) -> tuple[Secret, int] | None:
-    account = accounts.find(org.url)
-    if account is None:
-        return None
-    from ..auth.entra_source import token_for
-
-    try:
-        return token_for(account, _ca_bundle(org))
-    except AzreposError as exc:
-        say(str(exc))
-        return None
-
-
 def device_code_sign_in(org: Organization) -> tuple[Secret, int] | None:
-    from ..auth.entra import EntraSignIn
+    from ..auth.msal_sign_in import EntraSignIn
     from ..auth.tenant import discover
 
     try:
@@ -85,16 +76,27 @@ def device_code_sign_in(org: Organization) -> tuple[Secret, int] | None:
     return token.access_token, token.expires_on
 
 
-def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: TextIOBase
-         ) -> None:
-    token = entra_token(org)
-    if token is None:
-        found = stores.find(store_key(org))
-        if found is not None:
-            stored = pat_details.details_for(pat_details.load_all(), org.url)
-            protocol.write(stdout, answer_pat(attrs, org.name, found.reveal(), stored))
-            return
-        token = device_code_sign_in(org) if can_prompt() else None
+def chosen_credential(org: Organization, stores: LazySecretStore) -> Credential | None:
+    try:
+        return resolve_credential(org, open_store=lambda: stores.store, ca_bundle=_ca_bundle(org))
+    except CredentialMissing:
+        return None
+    except AzreposError as exc:  # e.g. the Entra sign-in needs renewing: say it, go on
+        say(str(exc))
+        return None
+
+
+def _get(attrs: protocol.Attributes, org: Organization, stores: LazySecretStore,
+         stdout: TextIOBase) -> None:
+    credential = chosen_credential(org, stores)
+    if isinstance(credential, PatCredential):
+        stored = (pat_details.details_for(pat_details.load_all(), org.url)
+                  if credential.saved else None)
+        protocol.write(stdout, answer_pat(attrs, org.name, credential.pat.reveal(), stored))
+        return
+    token = credential.token() if credential is not None else None
+    if token is None and can_prompt():
+        token = device_code_sign_in(org)
     if token is not None:
         protocol.write(stdout, answer_token(attrs, org.name, token[0].reveal(), token[1]))
         return
@@ -104,7 +106,7 @@ def _get(attrs: protocol.Attributes, org: Organization, stores: Stores, stdout: 
     # Otherwise nothing: git asks the next helper (a store, a forwarded editor helper) or the user.
 
 
-def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
+def _erase_pats(attrs: protocol.Attributes, stores: LazySecretStore) -> None:
     """Remove every stored PAT whose organization matches the request, as git's docs ask: the
     org URL and the request URL prefix one another (a host alone matches all its orgs); a
     password (``credential`` on git >= 2.46) only narrows the match."""
@@ -130,7 +132,7 @@ def _erase_pats(attrs: protocol.Attributes, stores: Stores) -> None:
 
 
 def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> None:
-    stores = Stores()
+    stores = LazySecretStore()
     if operation == "erase":
         refused = attrs.get("password") or attrs.get("credential")
         if refused and looks_like_jwt(refused):
@@ -148,6 +150,8 @@ def handle(operation: str, attrs: protocol.Attributes, stdout: TextIOBase) -> No
     password = attrs.get("password")
     if not password or looks_like_jwt(password):
         return  # tokens are ours and live in the token cache
+    if password in (environment_pat(), pipeline_token()):
+        return  # given to this run through the environment: not ours to save
     found = stores.find(store_key(org))
     details = pat_details.sent_details(attrs)
     if found is None or found.reveal() != password:

@@ -3,7 +3,8 @@
 Each clone goes into a staging folder beside its target and is renamed into place only when
 git succeeded, so an interrupted or failed run leaves nothing half-cloned. A target that is
 already a clone of the repository is left alone (or fetched with ``update``). URLs carry no
-credential: HTTPS goes through the configured credential helper, SSH through the host alias.
+credential: HTTPS git gets the credential that listed the repositories through its environment
+(``git_command.credential_environment``), SSH goes through the host alias.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from ..urls import Organization
 
 CLONE_TIMEOUT = 900.0
 TRANSPORTS = ("auto", "https", "ssh")
+
+GitEnvironment = Callable[[], Mapping[str, str]]  # made per git run: a token may be refreshed
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,12 @@ def _remote_refs(target: Path) -> str:
                    "refs/remotes/origin").stdout
 
 
-def _existing(item: ClonePlan, update: bool, org_url: str) -> CloneResult:
+def _environment(item: ClonePlan, https_env: GitEnvironment | None) -> Mapping[str, str] | None:
+    return https_env() if https_env is not None and item.transport == "https" else None
+
+
+def _existing(item: ClonePlan, update: bool, org_url: str,
+              https_env: GitEnvironment | None = None) -> CloneResult:
     urls = _origin_urls(item.target)
     if urls is None or not any(_normal(u) in item.known_urls for u in urls):
         return _failure(item, f"{item.target} exists and is not a clone of "
@@ -139,7 +147,7 @@ def _existing(item: ClonePlan, update: bool, org_url: str) -> CloneResult:
         return done_as
     before = _remote_refs(item.target)
     fetched = run_git("-C", str(item.target), "fetch", "--prune", "--quiet", "origin",
-                      timeout=CLONE_TIMEOUT)
+                      timeout=CLONE_TIMEOUT, environ=_environment(item, https_env))
     if fetched.returncode != 0:
         return _failure(item, f"fetch failed: {_git_error(fetched)}",
                         _fix_for(fetched.stderr, item, org_url))
@@ -148,19 +156,20 @@ def _existing(item: ClonePlan, update: bool, org_url: str) -> CloneResult:
                        "fetched" if changed else "unchanged", changed)
 
 
-def clone_one(item: ClonePlan, *, update: bool, org_url: str) -> CloneResult:
+def clone_one(item: ClonePlan, *, update: bool, org_url: str,
+              https_env: GitEnvironment | None = None) -> CloneResult:
     target = item.target
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         return _failure(item, f"{target} exists and is not a directory",
                         "move it away, or choose another --dest")
     if target.is_dir() and any(target.iterdir()):
-        return _existing(item, update, org_url)
+        return _existing(item, update, org_url, https_env)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.azrepos-", dir=target.parent))
     try:
         try:
             done = run_git("clone", "--quiet", "--", item.url, str(staging),
-                           timeout=CLONE_TIMEOUT)
+                           timeout=CLONE_TIMEOUT, environ=_environment(item, https_env))
         except subprocess.TimeoutExpired:
             return _failure(item, f"git clone took longer than {CLONE_TIMEOUT:g}s",
                             "check the network and try again")
@@ -188,13 +197,15 @@ def check_jobs(jobs: int) -> None:
 
 
 def clone_all(plans: list[ClonePlan], *, update: bool, jobs: int, org_url: str,
-              progress: Callable[[CloneResult], None] | None = None) -> list[CloneResult]:
+              progress: Callable[[CloneResult], None] | None = None,
+              https_env: GitEnvironment | None = None) -> list[CloneResult]:
     """Clone each plan, ``jobs`` git processes at a time; a failure never stops the others.
     Results come back in plan order; ``progress`` sees each as it finishes."""
     check_jobs(jobs)
     results: dict[int, CloneResult] = {}
     with ThreadPoolExecutor(max_workers=min(jobs, max(1, len(plans)))) as pool:
-        futures = {pool.submit(_safely, item, update, org_url): n for n, item in enumerate(plans)}
+        futures = {pool.submit(_safely, item, update, org_url, https_env): n
+                   for n, item in enumerate(plans)}
         for future in as_completed(futures):
             result = future.result()
             results[futures[future]] = result
@@ -203,9 +214,10 @@ def clone_all(plans: list[ClonePlan], *, update: bool, jobs: int, org_url: str,
     return [results[n] for n in range(len(plans))]
 
 
-def _safely(item: ClonePlan, update: bool, org_url: str) -> CloneResult:
+def _safely(item: ClonePlan, update: bool, org_url: str, https_env: GitEnvironment | None
+            ) -> CloneResult:
     try:
-        return clone_one(item, update=update, org_url=org_url)
+        return clone_one(item, update=update, org_url=org_url, https_env=https_env)
     except AzreposError as exc:
         return _failure(item, exc.message, exc.hint or "run again with -vv")
     except OSError as exc:

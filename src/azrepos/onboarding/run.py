@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..git_command import credential_environment
 from ..rest.client import AzureDevOpsClient
 from ..rest.models import GitRepository
 from ..sshkeys.host_setup import clone_host
@@ -60,6 +62,9 @@ def clone(client: AzureDevOpsClient, *, project: str | None, names: list[str],
     selection = select(list_repositories(client, project), names, take_all=take_all,
                        org_url=org.url, patterns=patterns)
     plans = cloning.plan(org, selection.repos, dest, chosen_transport, host)
-    results = cloning.clone_all(plans, update=update, jobs=jobs, org_url=org.url,
-                                progress=progress)
+    results = cloning.clone_all(
+        plans, update=update, jobs=jobs, org_url=org.url, progress=progress,
+        # HTTPS git gets the credential that listed, whether or not a helper is configured
+        https_env=lambda: credential_environment(os.environ, org.url, client.authorization(),
+                                                 client.ca_bundle))
     return CloneRun(results, selection.skipped, chosen_transport)

@@ -82,6 +82,7 @@ class AzureDevOpsClient:
         transport: Transport | None = None,
     ) -> None:
         self.org = org
+        self.ca_bundle = ca_bundle
         self._credential = credential
         http = session or PinnedSession(ca_bundle)
         http.headers.update(
@@ -101,6 +102,10 @@ class AzureDevOpsClient:
     @property
     def credential_description(self) -> str:
         return self._credential.description
+
+    def authorization(self) -> str:
+        """The Authorization header this client sends (for git run with the same credential)."""
+        return self._credential.authorization()
 
     @property
     def calls(self) -> dict[str, int]:

@@ -10,11 +10,11 @@ from . import accounts
 from .token_cache import cached_access_token
 
 if TYPE_CHECKING:
-    from .entra import EntraSignIn
+    from .msal_sign_in import EntraSignIn
 
 
 def _sign_in(account: accounts.Account, ca_bundle: str | None) -> EntraSignIn:
-    from .entra import EntraSignIn  # msal only when a refresh is really needed
+    from .msal_sign_in import EntraSignIn  # msal only when a refresh is really needed
     from .tenant import Authority
 
     return EntraSignIn(account.org_url, Authority(account.authority, account.tenant),

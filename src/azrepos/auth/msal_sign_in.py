@@ -15,9 +15,9 @@ from typing import Any
 from ..errors import AzreposError, ConfigError
 from ..redaction import Secret
 from . import accounts
-from .cached_tokens import AZURE_DEVOPS_RESOURCE, AZURE_DEVOPS_SCOPE
 from .tenant import Authority
 from .token_cache import open_cache
+from .token_lookup import AZURE_DEVOPS_RESOURCE, AZURE_DEVOPS_SCOPE
 
 log = logging.getLogger(__name__)
 
