@@ -32,9 +32,10 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
 try:
     from azrepos import gitconfig
     from azrepos.errors import AzreposError
+    from azrepos.hosts import CLOUD_SSH_HOST
     from azrepos.machine import environment
     from azrepos.sshkeys import host_setup, known_hosts, rotation, ssh_config
-    from azrepos.urls import CLOUD_SSH_HOST, parse_org_url
+    from azrepos.urls import parse_org_url
 except ImportError as exc:
     IMPORT_ERROR: ImportError | None = exc
 else:

@@ -1,7 +1,7 @@
 """Parsing of Azure DevOps organization, repository and SSH URLs.
 
 Which host serves identity calls, and which part of a URL names the organization, is decided
-here and nowhere else.
+here and nowhere else (with the host table and organization key of ``hosts``).
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from .errors import UsageError
-
-CLOUD_HOST = "dev.azure.com"
-CLOUD_VSSPS_HOST = "vssps.dev.azure.com"
-LEGACY_SUFFIX = ".visualstudio.com"
-CLOUD_SSH_HOST = "ssh.dev.azure.com"
-LEGACY_SSH_HOST = "vs-ssh.visualstudio.com"
+from .hosts import (
+    CLOUD_HOST,
+    CLOUD_SSH_HOST,
+    CLOUD_VSSPS_HOST,
+    LEGACY_SSH_HOST,
+    LEGACY_SUFFIX,
+    is_legacy_host,
+    org_key,
+)
 
 _ORG_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 _SCP_SSH = re.compile(r"^(?:(?P<user>[^@/]+)@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")
@@ -37,8 +40,8 @@ class Organization:
 
     @property
     def credential_key(self) -> str:
-        """Stable key naming this organization in secret stores."""
-        return self.url.lower()
+        """Stable key naming this organization in secret stores and state files."""
+        return org_key(self.url)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,21 @@ class RepoRef:
     def https_url(self) -> str | None:
         if not (self.project and self.repo):
             return None
-        return f"{self.org.url}/{quote(self.project)}/_git/{quote(self.repo)}"
+        return repo_https_url(self.org, self.project, self.repo)
+
+
+def repo_https_url(org: Organization, project: str, repo: str) -> str:
+    return f"{org.url}/{quote(project)}/_git/{quote(repo)}"
+
+
+def repo_ssh_url(org: Organization, project: str, repo: str, host: str) -> str:
+    """The SSH clone URL through ``host`` (``git@ssh.dev.azure.com`` or an alias)."""
+    return f"{host}:v3/{org.name}/{quote(project)}/{quote(repo)}"
+
+
+def same_remote(url: str) -> str:
+    """A remote URL compared as git would find it the same repository (case, ``.git``, ``/``)."""
+    return org_key(url).removesuffix(".git")
 
 
 def _bad(url: str, why: str) -> UsageError:
@@ -108,7 +125,7 @@ def _organization(host: str, netloc: str, segments: list[str], url: str, vssps_u
         base = f"https://{CLOUD_HOST}/{quote(name)}"
         vssps = vssps_url or f"https://{CLOUD_VSSPS_HOST}/{quote(name)}"
         return Organization(name, base, vssps.rstrip("/"), "cloud"), segments[1:]
-    if host.endswith(LEGACY_SUFFIX) and host.count(".") == 2:
+    if is_legacy_host(host):
         name = host[: -len(LEGACY_SUFFIX)]
         rest = segments[1:] if segments[:1] and segments[0].lower() == "defaultcollection" else segments
         vssps = vssps_url or f"https://{name}.vssps{LEGACY_SUFFIX}"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import state_files
 from ..fileio import write_atomic
+from ..hosts import org_key
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,18 @@ def load_all() -> dict[str, Account]:
 
 
 def find(org_url: str) -> Account | None:
-    return load_all().get(org_url.lower())
+    return load_all().get(org_key(org_url))
 
 
 def save(account: Account) -> None:
     data = {k: asdict(v) for k, v in load_all().items()}
-    data[account.org_url.lower()] = asdict(account)
+    data[org_key(account.org_url)] = asdict(account)
     write_atomic(accounts_path(), json.dumps(data, indent=1, sort_keys=True) + "\n", mode=0o600)
 
 
 def remove(org_url: str) -> Account | None:
     accounts = load_all()
-    gone = accounts.pop(org_url.lower(), None)
+    gone = accounts.pop(org_key(org_url), None)
     if gone is not None:
         write_atomic(accounts_path(),
                      json.dumps({k: asdict(v) for k, v in accounts.items()}, indent=1,

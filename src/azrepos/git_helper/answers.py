@@ -37,8 +37,3 @@ def looks_like_jwt(value: str) -> bool:
     return value.startswith("eyJ") and value.count(".") == 2
 
 
-def org_name(org_url: str) -> str:
-    host_and_path = org_url.split("://", 1)[-1]
-    if host_and_path.endswith(".visualstudio.com"):
-        return host_and_path.split(".", 1)[0]
-    return host_and_path.rstrip("/").rsplit("/", 1)[-1]

@@ -14,9 +14,10 @@ from io import TextIOBase
 from .. import state_files
 from ..auth.order import environment_pat, pipeline_token
 from ..auth.token_lookup import find_valid
+from ..hosts import org_name
 from ..secretstore.selection import fast_path_reads_file, pat_key, pat_org
 from . import protocol
-from .answers import answer_pat, answer_token, looks_like_jwt, org_name, say
+from .answers import answer_pat, answer_token, looks_like_jwt, say
 from .org_match import host_may_be_ours, match_known, request_url
 from .pat_details import details_for, load_all, sent_details
 

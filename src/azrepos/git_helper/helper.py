@@ -19,6 +19,7 @@ from ..auth.order import environment_pat, pipeline_token
 from ..auth.pat_input import store_key
 from ..connection import profile_of, secret_store
 from ..errors import AzreposError, CredentialMissing
+from ..hosts import org_key
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
 from ..secretstore.selection import pat_org
@@ -118,7 +119,7 @@ def _erase_pats(attrs: protocol.Attributes, stores: LazySecretStore) -> None:
     all_details = pat_details.load_all()
     store = stores.store
     for key in store.names():
-        org_url = (pat_org(key) or "").rstrip("/").lower()
+        org_url = org_key(pat_org(key) or "")
         if not org_url or not (url == org_url or url.startswith(org_url + "/")
                                or org_url.startswith(url + "/")):
             continue

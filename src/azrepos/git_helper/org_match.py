@@ -7,8 +7,7 @@ coexist in one gitconfig. The longest known organization URL that prefixes it wi
 
 from __future__ import annotations
 
-CLOUD_HOST = "dev.azure.com"
-LEGACY_SUFFIX = ".visualstudio.com"
+from ..hosts import CLOUD_HOST, is_service_host, org_key
 
 
 def request_url(attrs: dict[str, str]) -> str | None:
@@ -18,14 +17,14 @@ def request_url(attrs: dict[str, str]) -> str | None:
     path = attrs.get("path", "").strip("/")
     if host == CLOUD_HOST and not path and attrs.get("username"):
         path = attrs["username"]
-    return f"https://{host}/{path}".rstrip("/").lower()
+    return org_key(f"https://{host}/{path}")
 
 
 def match_known(url: str, known_urls: list[str]) -> str | None:
     best = None
     wider = set()
     for known in known_urls:
-        candidate = known.rstrip("/").lower()
+        candidate = org_key(known)
         if (url == candidate or url.startswith(candidate + "/")) and (
                 best is None or len(candidate) > len(best)):
             best = candidate
@@ -39,5 +38,5 @@ def match_known(url: str, known_urls: list[str]) -> str | None:
 def host_may_be_ours(url: str, known_urls: list[str]) -> bool:
     """Azure DevOps cloud, or the host of an organization azrepos was set up for (a Server)."""
     host = url.split("/")[2]
-    return (host == CLOUD_HOST or host.endswith(LEGACY_SUFFIX)
-            or any(known.lower().split("/")[2:3] == [host] for known in known_urls))
+    return is_service_host(host) or any(org_key(known).split("/")[2:3] == [host]
+                                        for known in known_urls)

@@ -5,6 +5,7 @@ Not secret, but kept 0600 beside the secrets, in a locked file store of JSON val
 from __future__ import annotations
 
 from .. import state_files
+from ..hosts import org_key
 from . import protocol
 
 DETAILS = "pat_details.json"
@@ -16,7 +17,7 @@ def load_all() -> dict[str, object]:
 
 
 def details_for(all_details: dict[str, object], org_url: str) -> dict[str, str]:
-    raw = all_details.get(org_url.rstrip("/").lower())
+    raw = all_details.get(org_key(org_url))
     try:
         data = state_files.parse_json(raw) if isinstance(raw, str) else None
     except ValueError:
@@ -36,7 +37,7 @@ def save(org_url: str, details: dict[str, str]) -> None:
     from ..redaction import Secret
     from ..secretstore.file_store import FileStore
 
-    store, key = FileStore(Path(state_files.path(DETAILS))), org_url.rstrip("/").lower()
+    store, key = FileStore(Path(state_files.path(DETAILS))), org_key(org_url)
     if details:
         store.set(key, Secret(json.dumps(details, sort_keys=True)))
     else:

@@ -67,7 +67,8 @@ def detect(env: Mapping[str, str] | None = None, root: str = "/") -> Machine:
         wsl=bool(environ.get("WSL_DISTRO_NAME"))
         or "microsoft" in _read(_under(root, KERNEL_RELEASE)).lower(),
         container=any(_under(root, m).exists() for m in CONTAINER_MARKERS)
-        or any(environ.get(v) for v in ("REMOTE_CONTAINERS", "CODESPACES", "container")),
+        or bool(environ.get("REMOTE_CONTAINERS") or environ.get("CODESPACES")
+                 or environ.get("container")),
         ssh_session=bool(environ.get("SSH_CONNECTION") or environ.get("SSH_TTY")),
         desktop=bool((environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
                      and environ.get("DBUS_SESSION_BUS_ADDRESS")),

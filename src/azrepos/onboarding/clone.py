@@ -17,13 +17,12 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from ..errors import AzreposError, UsageError
 from ..git_command import run_git
 from ..redaction import scrub
 from ..rest.models import GitRepository
-from ..urls import Organization
+from ..urls import Organization, repo_https_url, repo_ssh_url, same_remote
 
 CLONE_TIMEOUT = 900.0
 TRANSPORTS = ("auto", "https", "ssh")
@@ -55,14 +54,6 @@ class CloneResult:
         return asdict(self)
 
 
-def https_url(org: Organization, repo: GitRepository) -> str:
-    return f"{org.url}/{quote(repo.project)}/_git/{quote(repo.name)}"
-
-
-def ssh_url(org: Organization, repo: GitRepository, host: str) -> str:
-    return f"{host}:v3/{org.name}/{quote(repo.project)}/{quote(repo.name)}"
-
-
 def choose_transport(requested: str, ssh_host: str | None, org: Organization) -> str:
     """``auto`` takes SSH when a key is registered for the organization, else HTTPS."""
     if requested not in TRANSPORTS:
@@ -75,17 +66,13 @@ def choose_transport(requested: str, ssh_host: str | None, org: Organization) ->
     return requested
 
 
-def _normal(url: str) -> str:
-    return url.strip().rstrip("/").removesuffix(".git").lower()
-
-
 def plan(org: Organization, repos: list[GitRepository], dest: Path, transport: str,
          ssh_host: str | None) -> list[ClonePlan]:
     plans = []
     for repo in repos:
-        https = https_url(org, repo)
-        ssh = ssh_url(org, repo, ssh_host) if ssh_host else None
-        known = {_normal(u) for u in (https, ssh, repo.remote_url, repo.ssh_url) if u}
+        https = repo_https_url(org, repo.project, repo.name)
+        ssh = repo_ssh_url(org, repo.project, repo.name, ssh_host) if ssh_host else None
+        known = {same_remote(u) for u in (https, ssh, repo.remote_url, repo.ssh_url) if u}
         url = ssh if transport == "ssh" and ssh else https
         plans.append(ClonePlan(repo, dest / repo.project / repo.name, url, transport,
                                frozenset(known)))
@@ -137,7 +124,7 @@ def _environment(item: ClonePlan, https_env: GitEnvironment | None) -> Mapping[s
 def _existing(item: ClonePlan, update: bool, org_url: str,
               https_env: GitEnvironment | None = None) -> CloneResult:
     urls = _origin_urls(item.target)
-    if urls is None or not any(_normal(u) in item.known_urls for u in urls):
+    if urls is None or not any(same_remote(u) in item.known_urls for u in urls):
         return _failure(item, f"{item.target} exists and is not a clone of "
                         f"{item.repo.project}/{item.repo.name}",
                         "move it away, or choose another --dest")

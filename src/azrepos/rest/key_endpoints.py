@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import state_files
 from ..fileio import ensure_private_dir, write_atomic
+from ..hosts import org_key
 
 HIERARCHY_QUERY = "HierarchyQuery"  # the web UI's data provider: what public clients use
 SESSION_TOKENS = "SessionTokens"  # the direct POST of Microsoft's client library
@@ -23,7 +24,7 @@ def _known() -> dict[str, object]:
 
 
 def order_for(org_url: str) -> tuple[str, ...]:
-    last = _known().get(org_url.lower())
+    last = _known().get(org_key(org_url))
     if last in DEFAULT_ORDER:
         return (str(last), *(e for e in DEFAULT_ORDER if e != last))
     return DEFAULT_ORDER
@@ -31,9 +32,9 @@ def order_for(org_url: str) -> tuple[str, ...]:
 
 def remember(org_url: str, endpoint: str) -> None:
     known = _known()
-    if known.get(org_url.lower()) == endpoint:
+    if known.get(org_key(org_url)) == endpoint:
         return
-    known[org_url.lower()] = endpoint
+    known[org_key(org_url)] = endpoint
     ensure_private_dir(Path(state_files.config_dir()))  # 0700, like the secrets beside it
     write_atomic(Path(state_files.path(FILE)), json.dumps(known, indent=1, sort_keys=True) + "\n",
                  mode=0o600)

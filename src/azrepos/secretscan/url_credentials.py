@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from ..urls import CLOUD_HOST, LEGACY_SUFFIX
+from ..hosts import CLOUD_HOST, LEGACY_SUFFIX
 from .findings import PASSWORD, URL_SUFFIX, Span
 from .tokens import token_kind
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..fileio import write_atomic
-from ..urls import CLOUD_SSH_HOST, LEGACY_SSH_HOST, Organization
+from ..hosts import CLOUD_SSH_HOST, LEGACY_SSH_HOST
+from ..urls import Organization
 from . import known_hosts, ssh_config
 from .public_key import fingerprint_of
 

@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..fileio import ensure_private_dir, write_atomic
+from ..hosts import CLOUD_SSH_HOST
 from ..rendering.managed_block import replace_block
 from ..rendering.templates import render
-from ..urls import CLOUD_SSH_HOST
 
 _ALIAS_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
