@@ -37,18 +37,28 @@ def parse_json(text: str) -> object:
     return json.loads(text)
 
 
+def config_dir_for(home: str, config_home: str | None = None) -> str:
+    """The state folder of a user with that home (and ``XDG_CONFIG_HOME``, if set)."""
+    return os.path.join(config_home or os.path.join(home, ".config"), "azrepos")
+
+
 def config_dir() -> str:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return os.path.join(base, "azrepos")
+    return config_dir_for(os.path.expanduser("~"), os.environ.get("XDG_CONFIG_HOME"))
 
 
 def path(name: str) -> str:
     return os.path.join(config_dir(), name)
 
 
+# Every file azrepos keeps in that folder (the include file is ``gitconfig.include_path``).
 SECRETS = "secrets.json"  # the file secret store
+SECRET_STORE_RECORD = "secret-store"  # noqa: S105 - a file name: the store chosen, file or keyring
 ACCOUNTS = "accounts.json"  # which Entra account signs in to which organization
 TOKEN_CACHE = "msal_token_cache.json"  # noqa: S105 - a file name: MSAL's cache where no keyring holds it
+TOKEN_CACHE_ENCRYPTED = "msal_token_cache.bin"  # noqa: S105 - a file name: the encrypted cache
+PAT_DETAILS = "pat_details.json"  # git's user name and expiry for each stored PAT
+KEY_ENDPOINTS = "key_endpoints.json"  # which endpoint registered SSH keys, per organization
+SSH_HOSTS = "ssh-hosts.json"  # which key serves which organization over SSH
 
 
 def load(file: str, *, private: bool = False) -> dict[str, object] | None:

@@ -35,7 +35,7 @@ def test_git_config_preference_is_what_the_fast_path_follows(home: Path,
                                                              ) -> None:
     monkeypatch.delenv("AZREPOS_SECRET_STORE", raising=False)
     Path(state_files.config_dir()).mkdir(parents=True)
-    (Path(state_files.config_dir()) / selection.RECORD).write_text("keyring\n")
+    (Path(state_files.config_dir()) / state_files.SECRET_STORE_RECORD).write_text("keyring\n")
     assert not selection.fast_path_reads_file()  # the keyring was chosen: only the helper reads it
     subprocess.run(["git", "config", "--global", "azrepos.secretStore", "file"], check=True)
     assert secret_store().store.name == "file"  # git config is read by the full chain...
@@ -44,7 +44,7 @@ def test_git_config_preference_is_what_the_fast_path_follows(home: Path,
 
 def test_the_environment_wins_over_the_record(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path(state_files.config_dir()).mkdir(parents=True)
-    (Path(state_files.config_dir()) / selection.RECORD).write_text("keyring\n")
+    (Path(state_files.config_dir()) / state_files.SECRET_STORE_RECORD).write_text("keyring\n")
     monkeypatch.setenv("AZREPOS_SECRET_STORE", "file")
     assert selection.fast_path_reads_file() and secret_store().store.name == "file"
 

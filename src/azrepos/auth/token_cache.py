@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from .. import state_files
+from ..config.settings import resolve
 from .accounts import Account
 from .token_lookup import find_valid
 
@@ -21,14 +21,14 @@ def plain_cache_path() -> Path:
 
 
 def encrypted_cache_path() -> Path:
-    return Path(state_files.path("msal_token_cache.bin"))
+    return Path(state_files.path(state_files.TOKEN_CACHE_ENCRYPTED))
 
 
 def open_persistence() -> tuple[Any, str | None]:
     """The persistence to use, and a one-line warning when it is a plain file."""
     from msal_extensions import FilePersistence, build_encrypted_persistence
 
-    if os.environ.get("AZREPOS_TOKEN_CACHE", "auto") != "file":
+    if resolve("token_cache") != "file":
         try:
             persistence = build_encrypted_persistence(str(encrypted_cache_path()))
             persistence.save(persistence.load() if encrypted_cache_path().exists() else "{}")

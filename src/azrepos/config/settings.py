@@ -31,6 +31,7 @@ SETTINGS: dict[str, Setting] = {
     "log_level": Setting("azrepos.logLevel", ("AZREPOS_LOG_LEVEL",), "WARNING"),
     "http_timeout": Setting("azrepos.httpTimeout", ("AZREPOS_HTTP_TIMEOUT",), "30"),
     "retry_budget": Setting("azrepos.retryBudget", ("AZREPOS_RETRY_BUDGET",), "120"),
+    "token_cache": Setting("azrepos.tokenCache", ("AZREPOS_TOKEN_CACHE",), "auto"),
 }
 
 

@@ -8,12 +8,11 @@ from .. import state_files
 from ..hosts import org_key
 from . import protocol
 
-DETAILS = "pat_details.json"
 FIELDS = ("username", "password_expiry_utc")
 
 
 def load_all() -> dict[str, object]:
-    return state_files.load(state_files.path(DETAILS), private=True) or {}
+    return state_files.load(state_files.path(state_files.PAT_DETAILS), private=True) or {}
 
 
 def details_for(all_details: dict[str, object], org_url: str) -> dict[str, str]:
@@ -37,7 +36,7 @@ def save(org_url: str, details: dict[str, str]) -> None:
     from ..redaction import Secret
     from ..secretstore.file_store import FileStore
 
-    store, key = FileStore(Path(state_files.path(DETAILS))), org_key(org_url)
+    store, key = FileStore(Path(state_files.path(state_files.PAT_DETAILS))), org_key(org_url)
     if details:
         store.set(key, Secret(json.dumps(details, sort_keys=True)))
     else:

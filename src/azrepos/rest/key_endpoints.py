@@ -16,11 +16,10 @@ from ..hosts import org_key
 HIERARCHY_QUERY = "HierarchyQuery"  # the web UI's data provider: what public clients use
 SESSION_TOKENS = "SessionTokens"  # the direct POST of Microsoft's client library
 DEFAULT_ORDER = (HIERARCHY_QUERY, SESSION_TOKENS)
-FILE = "key_endpoints.json"
 
 
 def _known() -> dict[str, object]:
-    return state_files.load(state_files.path(FILE)) or {}
+    return state_files.load(state_files.path(state_files.KEY_ENDPOINTS)) or {}
 
 
 def order_for(org_url: str) -> tuple[str, ...]:
@@ -36,5 +35,5 @@ def remember(org_url: str, endpoint: str) -> None:
         return
     known[org_key(org_url)] = endpoint
     ensure_private_dir(Path(state_files.config_dir()))  # 0700, like the secrets beside it
-    write_atomic(Path(state_files.path(FILE)), json.dumps(known, indent=1, sort_keys=True) + "\n",
-                 mode=0o600)
+    write_atomic(Path(state_files.path(state_files.KEY_ENDPOINTS)),
+                 json.dumps(known, indent=1, sort_keys=True) + "\n", mode=0o600)

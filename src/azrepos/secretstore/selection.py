@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 CHOICES = ("auto", "keyring", "file")
 PAT_PREFIX = "pat:"  # a PAT's key: this prefix, then the organization's credential key
-RECORD = "secret-store"  # file under the config dir naming the chosen store: "file" or "keyring"
 
 
 def pat_key(credential_key: str) -> str:
@@ -34,7 +33,7 @@ def pat_org(key: str) -> str | None:
 
 def recorded() -> str | None:
     try:
-        with open(state_files.path(RECORD), encoding="utf-8") as handle:
+        with open(state_files.path(state_files.SECRET_STORE_RECORD), encoding="utf-8") as handle:
             value = handle.read().strip()
     except OSError:
         return None
@@ -48,7 +47,7 @@ def _record(kind: str) -> None:
 
         from ..fileio import write_atomic
 
-        write_atomic(Path(state_files.path(RECORD)), kind + "\n", mode=0o600)
+        write_atomic(Path(state_files.path(state_files.SECRET_STORE_RECORD)), kind + "\n", mode=0o600)
 
 
 def fast_path_reads_file() -> bool:

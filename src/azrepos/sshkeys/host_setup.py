@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .. import state_files
 from ..errors import ConfigError
 from ..fileio import write_atomic
 from ..hosts import CLOUD_SSH_HOST, LEGACY_SSH_HOST
@@ -72,7 +73,7 @@ def scan_host_key(host: str, port: int | None, fingerprint: str) -> str:
 def state_path(home: Path, config_home: str | None = None) -> Path:
     """Where the record of configured organizations is, for ``home`` (and its
     ``XDG_CONFIG_HOME``, if set)."""
-    return Path(config_home or str(home / ".config")) / "azrepos" / "ssh-hosts.json"
+    return Path(state_files.config_dir_for(str(home), config_home), state_files.SSH_HOSTS)
 
 
 def _state_path(home: Path) -> Path:
@@ -119,7 +120,7 @@ def _save(home: Path, data: dict[str, dict[str, object]]) -> bool:
 
 
 def record_text(existing: str, *, add: Mapping[str, tuple[SshTarget, Path]] | None = None,
-                remove: Iterable[str] = (), where: str = "ssh-hosts.json") -> str:
+                remove: Iterable[str] = (), where: str = state_files.SSH_HOSTS) -> str:
     """The record's text after recording ``add`` (organization name: endpoint and key) and
     forgetting ``remove``, for a face that writes the file itself (the ssh_key role, on its
     target); other organizations' entries stay. Empty when no organization is left."""
