@@ -11,7 +11,12 @@
   ``azrepos.sshkeys.ssh_config.hosts_for`` (per-organization aliases and all).
 - ``known_hosts_line``: the known_hosts line still to add for an SSH target, checked against
   its expected fingerprint, from ``azrepos.sshkeys.known_hosts`` (the CLI's own pinning rule).
-- ``ssh_key_journal``: where a key's rotation journal is, from ``azrepos.sshkeys.rotation``.
+- ``ssh_key_defaults``: the CLI's defaults for a key (path, size, validity), from
+  ``azrepos.sshkeys.key_files`` and ``azrepos.sshkeys.sync``.
+- ``ssh_key_journal`` and ``ssh_key_files``: where a key's rotation journal is, and every file
+  azrepos keeps for a key, from ``azrepos.sshkeys.rotation``.
+- ``managed_block_marker``: the marker of the block azrepos manages in ``~/.ssh/config``, from
+  ``azrepos.rendering.managed_block``.
 - ``ssh_hosts_file`` and ``ssh_hosts_record``: where the core records which key serves which
   organization over SSH (``~/.config/azrepos/ssh-hosts.json``, read by ``azrepos clone
   --transport auto``) and that record's text, from ``azrepos.sshkeys.host_setup``.
@@ -32,7 +37,6 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
 try:
     from azrepos import gitconfig
     from azrepos.errors import AzreposError
-    from azrepos.hosts import CLOUD_SSH_HOST
     from azrepos.machine import environment
     from azrepos.sshkeys import host_setup, known_hosts, rotation, ssh_config
     from azrepos.urls import parse_org_url
@@ -95,9 +99,7 @@ def ssh_target(entry: str | dict, host: str | None = None, port: int | None = No
     org = _org(url)
     target = host_setup.target_for(org, host=host or None, port=int(port) if port else None,
                                    user=user or None)
-    names = [known_hosts.host_pattern(target.hostname, target.port)]
-    if target.hostname == CLOUD_SSH_HOST:
-        names = list(known_hosts.AZURE_SSH_HOSTS)
+    names = known_hosts.names_for(target.hostname, target.port)
     return {
         "org": org.name,
         "org_url": org.url,
@@ -143,6 +145,36 @@ def ssh_key_journal(path: str) -> str:
     from pathlib import Path
 
     return str(rotation.journal_path(Path(path)))
+
+
+def ssh_key_defaults(home: str) -> dict:
+    """``'/home/dev' | azrepos.devenv.ssh_key_defaults``: what ``azrepos ssh-key add`` uses when
+    not told: the key's path under that home, its size, and its validity and renewal days."""
+    _require_core()
+    from azrepos.sshkeys import key_files, sync
+
+    return {"path": str(key_files.default_key_path(Path(home))), "bits": key_files.DEFAULT_BITS,
+            "valid_days": sync.DEFAULT_VALID_DAYS,
+            "renew_within_days": sync.DEFAULT_RENEW_WITHIN_DAYS}
+
+
+def ssh_key_files(path: str) -> list:
+    """``'/home/dev/.ssh/id_rsa_azrepos' | azrepos.devenv.ssh_key_files``: the files azrepos
+    keeps for that key (the pair and its rotation lock), to remove with it."""
+    _require_core()
+    return [str(p) for p in rotation.files_of(Path(path))]
+
+
+def managed_block_marker(kind: str = "ssh_config") -> str:
+    """``'ssh_config' | azrepos.devenv.managed_block_marker``: the marker of the block azrepos
+    manages in that file, for ``ansible.builtin.blockinfile``."""
+    _require_core()
+    from azrepos.rendering import managed_block
+
+    if kind != "ssh_config":
+        raise AnsibleFilterError(f"managed_block_marker: azrepos manages a block only in "
+                                 f"ssh_config, not {kind!r}")
+    return managed_block.MARKER
 
 
 def ssh_hosts_file(home: str, config_home: str | None = None) -> str:
@@ -211,6 +243,9 @@ class FilterModule:
             "ssh_key_journal": ssh_key_journal,
             "ssh_hosts_file": ssh_hosts_file,
             "ssh_hosts_record": ssh_hosts_record,
+            "ssh_key_defaults": ssh_key_defaults,
+            "ssh_key_files": ssh_key_files,
+            "managed_block_marker": managed_block_marker,
             "gcm_probe_paths": gcm_probe_paths,
             "gcm_settings": gcm_settings,
         }

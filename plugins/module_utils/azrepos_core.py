@@ -25,9 +25,16 @@ try:
     from azrepos.onboarding.run import list_repositories, repository_json
     from azrepos.redaction import ScrubbingFilter, Secret, scrub
     from azrepos.rest.models import format_time
+    from azrepos.sshkeys import key_files, rotation
     from azrepos.sshkeys.public_key import parse as parse_public_key
     from azrepos.sshkeys.public_key import require_azure_compatible
-    from azrepos.sshkeys.sync import KeySync, registered_with
+    from azrepos.sshkeys.sync import (
+        DEFAULT_RENEW_WITHIN_DAYS,
+        DEFAULT_VALID_DAYS,
+        KeySync,
+        checked_days,
+        registered_with,
+    )
     from azrepos.urls import parse_org_url
 except ImportError:
     HAS_AZREPOS = False
@@ -36,7 +43,8 @@ except ImportError:
     ApiError = AzreposError = type("AzreposError", (Exception,), {})
     BearerCredential = PatCredential = KeySync = Secret = profile_for = resolve_credential = None
     ScrubbingFilter = format_time = parse_org_url = parse_public_key = None
-    registered_with = require_azure_compatible = scrub = None
+    registered_with = require_azure_compatible = scrub = checked_days = None
+    DEFAULT_RENEW_WITHIN_DAYS = DEFAULT_VALID_DAYS = key_files = rotation = None
     list_repositories = repository_json = None
 else:
     HAS_AZREPOS = True
@@ -44,6 +52,8 @@ else:
 
 __all__ = [
     "AZREPOS_IMPORT_ERROR",
+    "DEFAULT_RENEW_WITHIN_DAYS",
+    "DEFAULT_VALID_DAYS",
     "HAS_AZREPOS",
     "ApiError",
     "AzreposError",
@@ -53,7 +63,9 @@ __all__ = [
     "PatCredential",
     "Secret",
     "auth_argument_spec",
+    "checked_days",
     "format_time",
+    "key_files",
     "list_repositories",
     "make_client",
     "parse_org_url",
@@ -62,6 +74,7 @@ __all__ = [
     "repository_json",
     "require_azure_compatible",
     "require_core",
+    "rotation",
     "run_reporting",
     "scrub",
 ]
@@ -84,17 +97,20 @@ def install_hint(python, collection_dir=None):
     return f"{python} -m pip install {wheel}"
 
 
-def require_core(module):
+CONTROLLER_HINT = ("run the module on the controller with delegate_to: localhost and "
+                   "ansible_python_interpreter: '{{ ansible_playbook_python }}'.")
+
+
+def require_core(module, reason="to call the Azure DevOps REST API", where=CONTROLLER_HINT):
     """Fail with a message that says how to fix it when azrepos cannot be imported."""
     if HAS_AZREPOS:
         return
     from ansible.module_utils.basic import missing_required_lib
 
     module.fail_json(
-        msg=missing_required_lib("azrepos", reason="to call the Azure DevOps REST API")
+        msg=missing_required_lib("azrepos", reason=reason)
         + f" It is not importable by {sys.executable}: install it there with "
-        f"{install_hint(sys.executable)}, and run the module on the controller with "
-        "delegate_to: localhost and ansible_python_interpreter: '{{ ansible_playbook_python }}'.",
+        f"{install_hint(sys.executable)}, and {where}",
         exception=AZREPOS_IMPORT_ERROR,
     )
 

@@ -55,13 +55,15 @@ options:
     choices: [present, absent]
     default: present
   valid_days:
-    description: How many days a new or extended key stays valid.
+    description:
+      - How many days a new or extended key stays valid, from 1 to 3650.
+      - Not set, the azrepos default applies (90 days, as C(azrepos ssh-key add)).
     type: int
-    default: 90
   renew_within_days:
-    description: Extend a registered key that expires sooner than this many days from now.
+    description:
+      - Extend a registered key that expires sooner than this many days from now (1 to 3650).
+      - Not set, the azrepos default applies (14 days, as C(azrepos ssh-key add)).
     type: int
-    default: 14
 seealso:
   - name: Azure DevOps SSH keys
     description: How Azure Repos uses SSH public keys.
@@ -169,8 +171,11 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
+    DEFAULT_RENEW_WITHIN_DAYS,
+    DEFAULT_VALID_DAYS,
     KeySync,
     auth_argument_spec,
+    checked_days,
     format_time,
     make_client,
     parse_public_key,
@@ -203,6 +208,9 @@ def _registration_text(fingerprint, tokens):
 
 def run(module):
     params = module.params
+    days = {option: checked_days(params[option] or default, option)  # before any network call
+            for option, default in (("valid_days", DEFAULT_VALID_DAYS),
+                                    ("renew_within_days", DEFAULT_RENEW_WITHIN_DAYS))}
     org, client = make_client(module)
     sync = KeySync(client, check_mode=module.check_mode)
     key = parse_public_key(params["public_key"]) if params["public_key"] else None
@@ -214,14 +222,14 @@ def run(module):
         result = sync.present(
             key,
             name=params["name"],
-            valid_days=params["valid_days"],
-            renew_within_days=params["renew_within_days"],
+            valid_days=days["valid_days"],
+            renew_within_days=days["renew_within_days"],
             tokens=tokens,
         )
         kept = [t for t in before if not result.token or t.authorization_id != result.token.authorization_id]
         after = kept + ([result.token] if result.token else [])
         if result.action == "extended" and module.check_mode:
-            after_text = f"{key.fingerprint}: registered, extended by {params['valid_days']} days\n"
+            after_text = f"{key.fingerprint}: registered, extended by {days['valid_days']} days\n"
         elif result.action == "added" and module.check_mode:
             after_text = f"{key.fingerprint}: registered as {params['name']!r}\n"
         else:
@@ -257,8 +265,8 @@ def main():
         fingerprint=dict(type="str"),
         name=dict(type="str", default="azrepos (ansible)"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
-        valid_days=dict(type="int", default=90),
-        renew_within_days=dict(type="int", default=14),
+        valid_days=dict(type="int"),
+        renew_within_days=dict(type="int"),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
@@ -270,9 +278,6 @@ def main():
         ],
     )
     require_core(module)
-    for option in ("valid_days", "renew_within_days"):
-        if not 1 <= module.params[option] <= 3650:
-            module.fail_json(msg=f"{option} must be between 1 and 3650, not {module.params[option]}")
     fingerprint = module.params["fingerprint"]
     if fingerprint and not fingerprint.startswith("SHA256:"):
         module.fail_json(msg="fingerprint must be a SHA256 fingerprint (SHA256:...), "

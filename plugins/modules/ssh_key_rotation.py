@@ -51,9 +51,8 @@ options:
     type: bool
     default: true
   bits:
-    description: Size of the new RSA key.
+    description: Size of the new RSA key; not set, the azrepos default (4096, as C(azrepos ssh-key add)).
     type: int
-    default: 4096
   comment:
     description: Comment of the new public key.
     type: str
@@ -92,20 +91,15 @@ retired_path:
   type: str
 """
 
-import traceback
+from pathlib import Path
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-try:
-    from pathlib import Path
-
-    from azrepos.errors import AzreposError
-    from azrepos.sshkeys import key_files, rotation
-except ImportError:
-    IMPORT_ERROR = traceback.format_exc()
-    AzreposError = Exception
-else:
-    IMPORT_ERROR = None
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
+    key_files,
+    require_core,
+    rotation,
+    run_reporting,
+)
 
 
 def _report(under_way, changed):
@@ -130,7 +124,8 @@ def run(module):
             return dict(changed=True, rotating=True, switched=False, new_public_key=None,
                         old_public_key=(journal.old if journal else key_files.load(path).public).line)
         with rotation.lock(path):
-            under_way = rotation.begin(path, bits=params["bits"], comment=params["comment"])
+            under_way = rotation.begin(path, bits=params["bits"] or key_files.DEFAULT_BITS,
+                                       comment=params["comment"])
         return _report(under_way, True)
     with rotation.lock(path):
         under_way = rotation.pending(path)
@@ -153,22 +148,15 @@ def main():
             step=dict(type="str", default="begin", choices=["begin", "switch", "finish"]),
             rotate_after_days=dict(type="int", default=0),
             start=dict(type="bool", default=True),
-            bits=dict(type="int", default=4096),
+            bits=dict(type="int"),
             comment=dict(type="str"),
         ),
         supports_check_mode=True,
     )
-    if IMPORT_ERROR is not None:
-        module.fail_json(
-            msg=missing_required_lib("azrepos", reason="to rotate the key files on the target")
-            + " Point ansible_python_interpreter at the Python that has it "
-            "(the credential_manager role installs it in /opt/azrepos/venv).",
-            exception=IMPORT_ERROR)
-    try:
-        module.exit_json(**run(module))
-    except AzreposError as exc:
-        module.fail_json(msg=str(exc))
-
+    require_core(module, reason="to rotate the key files on the target",
+                 where="point ansible_python_interpreter at the Python that has it (the "
+                 "credential_manager role installs it in /opt/azrepos/venv).")
+    module.exit_json(**run_reporting(module, run))
 
 if __name__ == "__main__":
     main()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import subprocess
 
 import pytest
 
 from azrepos.sshkeys.public_key import parse
+from tests.ansible.conftest import BIN
 
 
 def test_add_registers_the_key(playbooks):
@@ -129,6 +131,20 @@ def test_rsa_only_refused_before_any_request(playbooks):
     assert result["failed"] is True
     assert "RSA" in result["msg"]
     assert playbooks.sandbox.admin("GET", "/_sandbox/requests")["value"] == []
+
+
+def test_days_out_of_range_refused_before_any_request_as_the_cli_says(playbooks, tmp_path):
+    """The module and ``azrepos ssh-key add`` share the core's range and its message."""
+    key = playbooks.key("days")
+    playbooks.clear_requests()
+    run = playbooks.run([playbooks.ssh_key_task(key, valid_days=4000)], env=playbooks.pat_env())
+    [result] = run.results()
+    assert run.returncode != 0 and "valid_days must be between 1 and 3650 days" in result["msg"]
+    assert playbooks.sandbox.admin("GET", "/_sandbox/requests")["value"] == []
+    done = subprocess.run([str(BIN / "azrepos"), "ssh-key", "add", "--org",
+                           playbooks.sandbox.org_url, "--valid-days", "4000"],
+                          capture_output=True, text=True, env=playbooks.env(), check=False)
+    assert done.returncode == 2 and "must be between 1 and 3650 days, not 4000" in done.stderr
 
 
 def test_a_rejected_pat_fails_clearly(playbooks):

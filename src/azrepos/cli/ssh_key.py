@@ -13,7 +13,13 @@ from ..errors import ConfigError, UsageError
 from ..rest.models import SessionToken, format_time
 from ..sshkeys import host_setup, key_files, rotation
 from ..sshkeys.public_key import fingerprint_of, parse
-from ..sshkeys.sync import DEFAULT_RENEW_WITHIN_DAYS, DEFAULT_VALID_DAYS, KeySync, SyncResult
+from ..sshkeys.sync import (
+    DEFAULT_RENEW_WITHIN_DAYS,
+    DEFAULT_VALID_DAYS,
+    KeySync,
+    SyncResult,
+    checked_days,
+)
 from .context import OrgContext, add_org_arguments
 from .output import emit
 
@@ -22,14 +28,13 @@ def default_name() -> str:
     return f"azrepos {getpass.getuser()}@{socket.gethostname()}"
 
 
-def _positive(text: str) -> int:
+def _days(text: str) -> int:
     try:
-        value = int(text)
+        return checked_days(int(text), "the value")
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 3650:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 3650)")
-    return value
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _ssh_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,7 +70,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def renew_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--renew-within-days", type=_positive, default=DEFAULT_RENEW_WITHIN_DAYS,
+    parser.add_argument("--renew-within-days", type=_days, default=DEFAULT_RENEW_WITHIN_DAYS,
                         help="extend the key when it expires sooner than this")
 
 
@@ -83,7 +88,7 @@ def key_arguments(parser: argparse.ArgumentParser) -> None:
     """Which key, its name, life and size, and the SSH configuration (add, rotate, setup)."""
     parser.add_argument("--key", type=Path, help="private key (default ~/.ssh/id_rsa_azrepos)")
     parser.add_argument("--name", help="display name in Azure DevOps")
-    parser.add_argument("--valid-days", type=_positive, default=DEFAULT_VALID_DAYS)
+    parser.add_argument("--valid-days", type=_days, default=DEFAULT_VALID_DAYS)
     parser.add_argument("--bits", type=int, default=key_files.DEFAULT_BITS)
     _ssh_arguments(parser)
 

@@ -161,9 +161,7 @@ def configure(home: Path, org: Organization, key_path: Path, target: SshTarget) 
     changed = _save(home, data)
     changed |= _render(home, data)
     if target.host_key and target.host_key_fingerprint:
-        names = [known_hosts.host_pattern(target.hostname, target.port)]
-        if target.hostname == CLOUD_SSH_HOST:
-            names = list(known_hosts.AZURE_SSH_HOSTS)
+        names = known_hosts.names_for(target.hostname, target.port)
         changed |= known_hosts.pin(home / ".ssh" / "known_hosts", names, target.host_key,
                                    target.host_key_fingerprint)
     return changed

@@ -24,6 +24,12 @@ def host_pattern(host: str, port: int | None = None) -> str:
     return f"[{host}]:{port}" if port and port != 22 else host
 
 
+def names_for(host: str, port: int | None = None) -> list[str]:
+    """The known_hosts names to pin a host key under: both of Azure's SSH hosts for either
+    (they share one key), else the host (with its port)."""
+    return list(AZURE_SSH_HOSTS) if host in AZURE_SSH_HOSTS else [host_pattern(host, port)]
+
+
 def trusted_offer(offered: list[str], expected_fingerprint: str, host: str) -> str:
     """The ``TYPE BASE64`` key among those a host offered (``ssh-keyscan`` lines, with or
     without the host name first) whose fingerprint is the expected one."""

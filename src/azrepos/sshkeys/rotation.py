@@ -52,6 +52,11 @@ def lock_path(key_path: Path) -> Path:
     return key_path.with_name(key_path.name + ".lock")
 
 
+def files_of(key_path: Path) -> list[Path]:
+    """What azrepos leaves for a key once no rotation is under way: the pair and its lock."""
+    return [key_path, key_files.pub_path(key_path), lock_path(key_path)]
+
+
 @contextmanager
 def lock(key_path: Path, *, shared: bool = False) -> Iterator[None]:
     """Exclusive for a rotation, shared for ``ssh-key add``. A second rotation exits with a

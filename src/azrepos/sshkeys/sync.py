@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import AmbiguousWrite, ApiError
+from ..errors import AmbiguousWrite, ApiError, UsageError
 from ..rest.client import AzureDevOpsClient
 from ..rest.models import SessionToken, format_time
 from . import key_files, rotation
@@ -19,6 +19,15 @@ log = logging.getLogger(__name__)
 
 DEFAULT_VALID_DAYS = 90
 DEFAULT_RENEW_WITHIN_DAYS = 14
+MAX_DAYS = 3650  # ten years: the longest validity or renewal window azrepos asks for
+
+
+def checked_days(value: int, what: str) -> int:
+    """``value`` if it is a whole number of days azrepos accepts for ``what``."""
+    if not 1 <= value <= MAX_DAYS:
+        raise UsageError(f"{what} must be between 1 and {MAX_DAYS} days, not {value}",
+                         hint=f"give {what} as a number of days from 1 to {MAX_DAYS}")
+    return value
 
 
 @dataclass
