@@ -2,7 +2,8 @@
 
 Organization routes are a table (``ROUTES``, in the style of moto's ``url_paths``): a regular
 expression over the path after the organization, the methods it answers, and the API area's
-handler. A new API area adds a folder and a row here.
+handler. A new API area adds a folder, a row here, and an adapter method on ``SandboxApp``
+that passes the area's handler the store and base URL it needs.
 """
 
 from __future__ import annotations

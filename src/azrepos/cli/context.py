@@ -35,11 +35,18 @@ def add_org_arguments(parser: argparse.ArgumentParser, *, json: bool = True) -> 
 
 @dataclass
 class OrgContext:
-    args: argparse.Namespace
+    org_url: str
+    vssps_url: str | None = None
+    pat_stdin: bool = False
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> OrgContext:
+        """From the options of ``add_org_arguments`` (or ``add_org_url_arguments``)."""
+        return cls(args.org, args.vssps_url, getattr(args, "pat_stdin", False))
 
     @cached_property
     def profile(self) -> ConnectionProfile:
-        return profile_for(self.args.org, vssps_url=self.args.vssps_url)
+        return profile_for(self.org_url, vssps_url=self.vssps_url)
 
     @property
     def org(self) -> Organization:
@@ -55,7 +62,7 @@ class OrgContext:
     @cached_property
     def credential(self) -> Credential:
         return resolve_credential(
-            self.org, pat_stdin=self.args.pat_stdin, stdin=sys.stdin,
+            self.org, pat_stdin=self.pat_stdin, stdin=sys.stdin,
             open_store=lambda: self.store, ca_bundle=self.profile.git_ca_bundle,
         )
 

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     program = shutil.which(command[0])
     if program is None:
         raise UsageError(f"{command[0]!r} was not found on PATH", hint="install it, or give a path")
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     env = credential_environment(os.environ, ctx.org.url, ctx.credential.authorization(),
                                  ctx.profile.ca_bundle)
     sys.stdout.flush()

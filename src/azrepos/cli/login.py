@@ -120,12 +120,12 @@ def format_time_epoch(epoch: int) -> str:
 
 
 def run_login(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     return _login_pat(args, ctx) if args.pat_stdin else _login_entra(args, ctx)
 
 
 def run_logout(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     removed = ctx.store.delete(store_key(ctx.org))
     pat_details.forget(ctx.org.url)
     account = accounts.remove(ctx.org.url)

@@ -53,7 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     repos = onboarding.list_repositories(ctx.client, args.project, args.match)
     lines = []
     for repo in repos:
@@ -77,7 +77,7 @@ def _progress(result: CloneResult) -> None:
 
 
 def run_clone(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     done = onboarding.clone(
         ctx.client, project=args.project, names=args.repo, patterns=args.match,
         take_all=args.take_all, dest=Path(args.dest).expanduser().absolute(),

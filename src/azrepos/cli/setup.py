@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import AzreposError, UsageError
 from . import configure_git, ssh_key
+from .context import OrgContext
 from .output import emit
 
 
@@ -44,10 +45,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ssh_key:
         report["ssh_keys"] = {}
         for url in args.org:
-            one = argparse.Namespace(**{**vars(args), "org": url, "vssps_url": None,
-                                        "pat_stdin": False})
             try:
-                document, text = ssh_key.add_key(one)
+                document, text = ssh_key.add_key(args, OrgContext(url))
             except AzreposError as exc:  # the next organization still gets its key
                 document = {"changed": False, "error": exc.message, "fix": exc.hint}
                 text = f"failed: {exc}"

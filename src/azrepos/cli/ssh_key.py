@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, UsageError
+from ..errors import UsageError
 from ..rest.models import SessionToken, format_time
-from ..sshkeys import host_setup, key_files, rotation
+from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of, parse
 from ..sshkeys.sync import (
     DEFAULT_RENEW_WITHIN_DAYS,
@@ -104,7 +104,7 @@ def _token_json(token: SessionToken) -> dict[str, Any]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     tokens = ctx.client.list_ssh_keys()
     rows = [_token_json(t) for t in tokens]
     text = "\n".join(f"{r['fingerprint']}  {r['valid_to']}  {r['name']}" for r in rows)
@@ -114,6 +114,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _configure_ssh(args: argparse.Namespace, ctx: OrgContext, key_path: Path) -> bool:
+    """``~/.ssh/config`` and known_hosts for the key, unless --no-ssh-config."""
     if not args.ssh_config:
         return False
     target = host_setup.target_for(ctx.org, host=args.ssh_host, port=args.ssh_port,
@@ -139,35 +140,24 @@ def _report(args: argparse.Namespace, result: SyncResult, extra_changed: bool = 
 
 
 def run_add(args: argparse.Namespace) -> int:
-    emit(args.json, *add_key(args))
+    emit(args.json, *add_key(args, OrgContext.of(args)))
     return 0
 
 
-def add_key(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
-    """``ssh-key add`` without the output: the key in place, registered, SSH configured."""
-    ctx = OrgContext(args)
+def add_key(args: argparse.Namespace, ctx: OrgContext) -> tuple[dict[str, Any], str]:
+    """``ssh-key add`` for ``ctx``'s organization, with the key options in ``args``, without
+    the output: the key in place, registered, SSH configured."""
     key_path = (args.key or key_files.default_key_path()).expanduser()
     ctx.client.connection_data()  # a refused credential fails here, before any key is made
-    sync = KeySync(ctx.client)
-    result = None
-    if rotation.read_journal(key_path) is not None:  # finish it rather than add a third key
-        result = _rotate(args, ctx, sync, key_path, resume_only=True)
-    if result is None:
-        with rotation.lock(key_path, shared=True):  # waits for a rotation running now
-            if rotation.read_journal(key_path) is not None:
-                raise ConfigError(f"a rotation of {key_path} was interrupted just now",
-                                  hint="finish it: azrepos ssh-key rotate (same --org and --key)")
-            local = key_files.ensure(key_path, bits=args.bits)
-            result = sync.present(
-                local.public, name=args.name or default_name(), valid_days=args.valid_days,
-                renew_within_days=args.renew_within_days,
-            )
-        result.key_path, result.key_created = key_path, local.created
+    result = KeySync(ctx.client).add_local(
+        key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
+        renew_within_days=args.renew_within_days,
+        on_switch=lambda path: _configure_ssh(args, ctx, path))
     return _outcome(result, _configure_ssh(args, ctx, key_path))
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     if args.fingerprint:
         if not args.fingerprint.startswith("SHA256:"):
             raise UsageError(f"{args.fingerprint!r} is not a SHA256 fingerprint",
@@ -187,19 +177,13 @@ def run_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rotate(args: argparse.Namespace, ctx: OrgContext, sync: KeySync, key_path: Path, *,
-            resume_only: bool = False) -> SyncResult | None:
-    return sync.rotate(
-        key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
-        on_switch=lambda path: _configure_ssh(args, ctx, path), resume_only=resume_only,
-    )
-
-
 def run_rotate(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
     ctx.client.connection_data()  # a refused credential fails here, before KEY.next is made
-    result = _rotate(args, ctx, KeySync(ctx.client), key_path)
+    result = KeySync(ctx.client).rotate(
+        key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
+        on_switch=lambda path: _configure_ssh(args, ctx, path))
     assert result is not None  # resume_only is off: a rotation always happens
     _report(args, result)
     return 0

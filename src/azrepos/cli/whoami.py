@@ -15,7 +15,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    ctx = OrgContext(args)
+    ctx = OrgContext.of(args)
     data = ctx.client.connection_data()
     document = {
         "id": data.user.id,

@@ -36,7 +36,7 @@ from .transport import RetryPolicy, Transport
 log = logging.getLogger(__name__)
 
 API_VERSION = "7.1-preview.1"
-SESSION_TOKENS = "_apis/Token/SessionTokens"
+SESSION_TOKENS_PATH = "_apis/Token/SessionTokens"
 HIERARCHY_QUERY = "_apis/Contribution/HierarchyQuery"
 HIERARCHY_QUERY_ACCEPT = "application/json;api-version=5.0-preview.1"
 KEY_DATA_PROVIDER = "ms.vss-token-web.personal-access-token-issue-session-token-provider"
@@ -281,7 +281,7 @@ class AzureDevOpsClient:
         data = self._request(
             "GET",
             self.org.vssps_url,
-            SESSION_TOKENS,
+            SESSION_TOKENS_PATH,
             label="list SSH keys",
             scope=TOKENS_SCOPE,
             params={"isPublic": "true", "includePublicData": "true"},
@@ -365,7 +365,7 @@ class AzureDevOpsClient:
         data = self._request(
             "POST",
             self.org.vssps_url,
-            SESSION_TOKENS,
+            SESSION_TOKENS_PATH,
             label=label,
             scope=TOKENS_SCOPE,
             params={"isPublic": "true"},
@@ -378,7 +378,7 @@ class AzureDevOpsClient:
         self._request(
             "DELETE",
             self.org.vssps_url,
-            f"{SESSION_TOKENS}/{authorization_id}",
+            f"{SESSION_TOKENS_PATH}/{authorization_id}",
             label="revoke SSH key",
             scope=TOKENS_SCOPE,
             params={"isPublic": "true"},

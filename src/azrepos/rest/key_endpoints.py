@@ -14,8 +14,8 @@ from ..fileio import ensure_private_dir, write_atomic
 from ..hosts import org_key
 
 HIERARCHY_QUERY = "HierarchyQuery"  # the web UI's data provider: what public clients use
-SESSION_TOKENS = "SessionTokens"  # the direct POST of Microsoft's client library
-DEFAULT_ORDER = (HIERARCHY_QUERY, SESSION_TOKENS)
+DIRECT_POST = "SessionTokens"  # the direct POST of Microsoft's client library
+DEFAULT_ORDER = (HIERARCHY_QUERY, DIRECT_POST)
 
 
 def _known() -> dict[str, object]:

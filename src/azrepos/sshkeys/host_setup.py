@@ -167,16 +167,6 @@ def configure(home: Path, org: Organization, key_path: Path, target: SshTarget) 
     return changed
 
 
-def unconfigure(home: Path, org: Organization) -> bool:
-    data = _load(home)
-    if org.name not in data:
-        return False
-    del data[org.name]
-    _save(home, data)
-    _render(home, data)
-    return True
-
-
 def identity_file(home: Path, org: Organization) -> Path | None:
     entry = _load(home).get(org.name)
     return Path(str(entry["identity_file"])) if entry else None

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import AmbiguousWrite, ApiError, UsageError
+from ..errors import AmbiguousWrite, ApiError, ConfigError, UsageError
 from ..rest.client import AzureDevOpsClient
 from ..rest.models import SessionToken, format_time
 from . import key_files, rotation
@@ -141,6 +141,37 @@ class KeySync:
                 self.client.revoke_ssh_key(token.authorization_id)
         return SyncResult("revoked", fingerprint, matches[0],
                           revoked=[t.authorization_id for t in matches])
+
+    def add_local(
+        self,
+        key_path: Path,
+        *,
+        name: str,
+        bits: int = key_files.DEFAULT_BITS,
+        valid_days: int = DEFAULT_VALID_DAYS,
+        renew_within_days: int = DEFAULT_RENEW_WITHIN_DAYS,
+        on_switch: Callable[[Path], object] | None = None,
+    ) -> SyncResult:
+        """The key at ``key_path`` made if missing (never replaced) and registered, or renewed.
+
+        A rotation left unfinished is finished instead (never a third key registered); one
+        running now is waited for.
+        """
+        result = None
+        if rotation.read_journal(key_path) is not None:
+            result = self.rotate(key_path, name=name, bits=bits, valid_days=valid_days,
+                                 on_switch=on_switch, resume_only=True)
+        if result is not None:
+            return result
+        with rotation.lock(key_path, shared=True):
+            if rotation.read_journal(key_path) is not None:
+                raise ConfigError(f"a rotation of {key_path} was interrupted just now",
+                                  hint="finish it: azrepos ssh-key rotate (same --org and --key)")
+            local = key_files.ensure(key_path, bits=bits)
+            result = self.present(local.public, name=name, valid_days=valid_days,
+                                  renew_within_days=renew_within_days)
+        result.key_path, result.key_created = key_path, local.created
+        return result
 
     def rotate(
         self,
