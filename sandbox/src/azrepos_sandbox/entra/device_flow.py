@@ -62,7 +62,7 @@ class DeviceFlow:
             if self.records.device_code_by_user_code(user_code) is None:
                 break
         record = DeviceCode(token_hash(device_code), user_code, client_id,
-                            " ".join(sorted({*requested.oidc, f"{requested.resource}/.default"})),
+                            requested.granted,
                             now + lifetime, PENDING, None)
         self.records.add_device_code(record, now)
         return {
@@ -93,6 +93,10 @@ class DeviceFlow:
             raise EntraError("expired_token", 70020, "The provided value for the input "
                              "parameter 'device_code' is not valid. This device code has "
                              "expired.")
+        if self.settings.block_device_code:
+            # What an "authentication flows" Conditional Access policy answers the poller.
+            raise EntraError("invalid_grant", 53003, "Access has been blocked by Conditional "
+                             "Access policies. The access policy does not allow token issuance.")
         if record.state == PENDING:
             raise EntraError("authorization_pending", 70016, "OAuth 2.0 device flow error. "
                              "Authorization is pending. Continue polling.")

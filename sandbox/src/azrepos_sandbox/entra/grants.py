@@ -1,5 +1,5 @@
-"""``POST /{tenant}/oauth2/v2.0/token``: the device code, refresh token and client
-credentials grants, answered with Entra's token response.
+"""``POST /{tenant}/oauth2/v2.0/token``: the authorization code, device code, refresh token and
+client credentials grants, answered with Entra's token response.
 
 User grants return ``refresh_token`` when ``offline_access`` was asked for, ``id_token`` for
 ``openid``, and ``client_info`` when the client sends ``client_info=1`` (MSAL always does).
@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from azrepos_sandbox.entra.auth_code import AuthorizationCodes
 from azrepos_sandbox.entra.client_auth import authenticate_client, read_credentials
 from azrepos_sandbox.entra.device_flow import DeviceFlow
 from azrepos_sandbox.entra.errors import EntraError, missing_parameter
@@ -33,11 +34,13 @@ def _require(form: dict[str, str], name: str) -> str:
 
 class TokenEndpoint:
     def __init__(self, store: Store, records: EntraRecords, minter: TokenMinter,
-                 device_flow: DeviceFlow, settings: EntraSettings, url: str) -> None:
+                 device_flow: DeviceFlow, auth_codes: AuthorizationCodes,
+                 settings: EntraSettings, url: str) -> None:
         self.store = store
         self.records = records
         self.minter = minter
         self.device_flow = device_flow
+        self.auth_codes = auth_codes
         self.settings = settings
         self.url = url
 
@@ -49,13 +52,18 @@ class TokenEndpoint:
         grant_type = _require(form, "grant_type")
         if grant_type == DEVICE_CODE_GRANT:
             return self._device_code(form, now)
+        if grant_type == "authorization_code":
+            client_id = self._public_client(form)
+            code, user = self.auth_codes.redeem(form, client_id, now)
+            scope = parse_user_scope(code.scope, self.tenant_id)
+            return self._user_tokens(user, client_id, scope, form, now, nonce=code.nonce)
         if grant_type == "refresh_token":
             return self._refresh(form, now)
         if grant_type == "client_credentials":
             return self._client_credentials(form, headers, now)
         raise EntraError("unsupported_grant_type", 70003, f"The app requested an unsupported "
                          f"grant type '{grant_type}'. The sandbox supports device_code, "
-                         "refresh_token and client_credentials.")
+                         "authorization_code, refresh_token and client_credentials.")
 
     def _public_client(self, form: dict[str, str]) -> str:
         client_id = _require(form, "client_id")
@@ -100,7 +108,8 @@ class TokenEndpoint:
         return self._user_tokens(user, client_id, scope, form, now)
 
     def _user_tokens(self, user: User, client_id: str, scope: UserScope,
-                     form: dict[str, str], now: int) -> dict[str, Any]:
+                     form: dict[str, str], now: int, nonce: str | None = None
+                     ) -> dict[str, Any]:
         access = self.minter.user_access_token(user, client_id, scope.resource, now)
         answer: dict[str, Any] = {
             "token_type": "Bearer",
@@ -112,7 +121,7 @@ class TokenEndpoint:
         if "offline_access" in scope.oidc:
             answer["refresh_token"] = self._new_refresh_token(user, client_id, scope, now)
         if "openid" in scope.oidc:
-            answer["id_token"] = self.minter.id_token(user, client_id, now)
+            answer["id_token"] = self.minter.id_token(user, client_id, now, nonce)
         if form.get("client_info") == "1":
             answer["client_info"] = client_info(user.id, self.tenant_id)
         return answer
@@ -121,9 +130,8 @@ class TokenEndpoint:
                            now: int) -> str:
         # Entra's refresh tokens are opaque; "1." mimics their version prefix.
         token = "1." + secrets.token_urlsafe(96)
-        granted = " ".join(sorted({*scope.oidc, f"{scope.resource}/.default"}))
         self.records.add_refresh_token(RefreshToken(
-            token_hash(token), user.id, client_id, granted, now,
+            token_hash(token), user.id, client_id, scope.granted, now,
             now + self.settings.refresh_token_lifetime, revoked=False))
         return token
 

@@ -43,6 +43,17 @@ CREATE TABLE IF NOT EXISTS entra_refresh_tokens (
     revoked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS entra_refresh_tokens_user ON entra_refresh_tokens(user_id);
+CREATE TABLE IF NOT EXISTS entra_auth_codes (
+    code_hash TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    challenge TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    expires_at INTEGER NOT NULL,
+    redeemed INTEGER NOT NULL DEFAULT 0
+);
 """
 
 PUBLIC = "public"
@@ -78,6 +89,19 @@ class DeviceCode:
     expires_at: int
     state: str
     user_id: str | None
+
+
+@dataclass(frozen=True)
+class AuthCode:
+    code_hash: str
+    client_id: str
+    redirect_uri: str
+    challenge: str  # the S256 code challenge
+    scope: str
+    nonce: str
+    user_id: str
+    expires_at: int
+    redeemed: bool
 
 
 @dataclass(frozen=True)
@@ -164,6 +188,28 @@ class EntraRecords:
             return db.execute(
                 "UPDATE entra_device_codes SET state = ? WHERE code_hash = ? AND state = ?",
                 (REDEEMED, code_hash, APPROVED)).rowcount > 0
+
+    # authorization codes --------------------------------------------------
+    def add_auth_code(self, code: AuthCode, now: int) -> None:
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM entra_auth_codes WHERE expires_at < ?", (now - 86400,))
+            db.execute("INSERT INTO entra_auth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (code.code_hash, code.client_id, code.redirect_uri, code.challenge,
+                        code.scope, code.nonce, code.user_id, code.expires_at,
+                        int(code.redeemed)))
+
+    def auth_code(self, code_hash: str) -> AuthCode | None:
+        row = self.store.fetch_one("SELECT * FROM entra_auth_codes WHERE code_hash = ?",
+                                   (code_hash,))
+        if row is None:
+            return None
+        return AuthCode(*tuple(row)[:8], bool(row["redeemed"]))  # type: ignore[arg-type]
+
+    def redeem_auth_code(self, code_hash: str) -> bool:
+        """Mark the code used, once: a second redemption (or a racing one) gets False."""
+        with self.store.transaction() as db:
+            return db.execute("UPDATE entra_auth_codes SET redeemed = 1 "
+                              "WHERE code_hash = ? AND redeemed = 0", (code_hash,)).rowcount > 0
 
     # refresh tokens -------------------------------------------------------
     def add_refresh_token(self, token: RefreshToken) -> None:

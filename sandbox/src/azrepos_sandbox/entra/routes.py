@@ -1,4 +1,5 @@
-"""HTTP for ``/{tenant}/...``: OIDC discovery, signing keys, device code and token endpoints.
+"""HTTP for ``/{tenant}/...``: OIDC discovery, signing keys, the sign-in page (authorize),
+device code and token endpoints.
 
 Mounted at the tenant id, so the authority Azure DevOps advertises in its 401 challenge
 (``https://127.0.0.1:{port}/{tenant}``) is this one. MSAL, told ``instance_discovery=False``,
@@ -11,6 +12,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
+from azrepos_sandbox.entra.auth_code import AuthorizationCodes, AuthorizeRequest
 from azrepos_sandbox.entra.device_flow import DeviceFlow
 from azrepos_sandbox.entra.errors import NO_STORE, EntraError, error_response
 from azrepos_sandbox.entra.grants import TokenEndpoint
@@ -81,11 +83,13 @@ form: a test approves a code with <code>POST /_sandbox/entra/approve</code>
 
 class TenantRoutes:
     def __init__(self, tenant_id: str, urls: TenantUrls, key: SigningKey,
-                 device_flow: DeviceFlow, token_endpoint: TokenEndpoint) -> None:
+                 device_flow: DeviceFlow, auth_codes: AuthorizationCodes,
+                 token_endpoint: TokenEndpoint) -> None:
         self.tenant_id = tenant_id
         self.urls = urls
         self.key = key
         self.device_flow = device_flow
+        self.auth_codes = auth_codes
         self.token_endpoint = token_endpoint
 
     def __call__(self, request: Request) -> Response:
@@ -113,9 +117,10 @@ class TenantRoutes:
             case ("GET" | "HEAD", "devicelogin"):
                 return Response(200, _DEVICE_LOGIN_PAGE.encode(),
                                 [("Content-Type", "text/html; charset=utf-8")], kind="entra")
-            case ("GET", "oauth2", "v2.0", "authorize"):
-                raise EntraError("unsupported_response_type", 900561, "The sandbox has no "
-                                 "browser sign-in; use the device code flow.")
+            case ("GET" | "HEAD", "oauth2", "v2.0", "authorize"):
+                return self.auth_codes.sign_in_page(AuthorizeRequest(dict(request.query)))
+            case ("POST", "oauth2", "v2.0", "authorize"):
+                return self.auth_codes.submit(form_fields(request), now)
         raise EntraError("invalid_request", 900561, f"The endpoint only accepts the routes of "
                          f"an Entra tenant; {request.method} {request.path} is not one of them.",
                          404)

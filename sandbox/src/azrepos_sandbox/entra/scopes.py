@@ -25,6 +25,11 @@ class UserScope:
     def response_scope(self) -> str:
         return f"{self.resource}/{USER_SCOPE} {self.resource}/.default"
 
+    @property
+    def granted(self) -> str:
+        """What a code or refresh token carries, for a later refresh to cover."""
+        return " ".join(sorted({*self.oidc, f"{self.resource}/.default"}))
+
 
 def _split(scope: str) -> tuple[str, str]:
     resource, _, name = scope.rstrip("/").rpartition("/")

@@ -12,6 +12,7 @@ from azrepos_sandbox.app import SandboxApp
 from azrepos_sandbox.constants import ENTRA_DIR
 from azrepos_sandbox.disk import private_folder
 from azrepos_sandbox.entra.admin import EntraAdmin
+from azrepos_sandbox.entra.auth_code import AuthorizationCodes
 from azrepos_sandbox.entra.device_flow import DeviceFlow
 from azrepos_sandbox.entra.grants import TokenEndpoint
 from azrepos_sandbox.entra.msi import ManagedIdentityEndpoint
@@ -58,10 +59,13 @@ class EntraStandIn:
         minter = TokenMinter(self.key, self.tenant_id, self.urls.issuer, self.settings)
         device_flow = DeviceFlow(self.records, self.settings, self.tenant_id,
                                  self.urls.device_login)
+        auth_codes = AuthorizationCodes(self.store, self.records, self.settings, self.tenant_id,
+                                        self.urls.authorize)
         token_endpoint = TokenEndpoint(self.store, self.records, minter, device_flow,
-                                       self.settings, self.urls.token)
+                                       auth_codes, self.settings, self.urls.token)
         app.mount(self.tenant_id, TenantRoutes(self.tenant_id, self.urls, self.key,
-                                               device_flow, token_endpoint), faults=True)
+                                               device_flow, auth_codes, token_endpoint),
+                  faults=True)
         app.mount("msi", ManagedIdentityEndpoint(
             minter, self.identity_header, self.seeded.system_identity,
             [self.seeded.user_identity]), faults=True)

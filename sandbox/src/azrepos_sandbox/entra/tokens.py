@@ -109,8 +109,8 @@ class TokenMinter:
             claims["xms_mirid"] = app.resource_id  # managed identities name their resource
         return Issued(self.key.sign(claims), lifetime)
 
-    def id_token(self, user: User, client_id: str, now: int) -> str:
-        claims = {
+    def id_token(self, user: User, client_id: str, now: int, nonce: str | None = None) -> str:
+        claims: dict[str, object] = {
             "aud": client_id,
             "iss": self.oidc_issuer,
             **self._times(now, ID_TOKEN_LIFETIME),
@@ -122,4 +122,6 @@ class TokenMinter:
             "uti": _unique_token_id(),
             "ver": "2.0",
         }
+        if nonce:  # echoed from the authorize request, for the client to check
+            claims["nonce"] = nonce
         return self.key.sign(claims)
