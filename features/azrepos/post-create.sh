@@ -31,9 +31,10 @@ sign_in() {
     fi
   done
   if [ -t 0 ] || [ -t 1 ]; then
+    # A tenant that blocks device codes gets a message naming --browser --no-launch.
     azrepos login --org "$org" --device-code
   else
-    say "$org: no token and no terminal; sign in later with: azrepos login --org $org"
+    say "$org: no token and no terminal; sign in later with: azrepos login --org $org (or --browser --no-launch where the tenant blocks device codes)"
     return 1
   fi
 }

@@ -59,7 +59,7 @@ def test_cache_warning_is_one_line(user: User) -> None:
 def test_declined_sign_in_fails_clearly(user: User) -> None:
     done = user.login_device_code(decline=True)
     assert done.returncode == 1
-    assert "failed" in done.stderr and "Traceback" not in done.stderr
+    assert "was cancelled or declined" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_expired_token_is_refreshed_silently(user: User, lifetime) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import AzreposError, ConfigError
+from ..errors import AzreposError, ConfigError, UsageError
 from ..redaction import Secret
 from . import accounts
 from .tenant import Authority
@@ -30,6 +30,31 @@ class SignInRequired(AzreposError):
     """The cached sign-in can no longer be refreshed; the user must sign in again."""
 
 
+class SignInCancelled(AzreposError):
+    """The user cancelled (or declined) the sign-in in the browser."""
+
+
+class DeviceCodeBlocked(AzreposError):
+    """The tenant's Conditional Access blocks the device code flow (AADSTS53003)."""
+
+
+BLOCKED_BY_CONDITIONAL_ACCESS = 53003
+LOOPBACK_REDIRECT = "http://localhost"  # Entra takes any port on a loopback redirect URI
+DONE_PAGE = ("<!doctype html><title>azrepos: signed in</title><h1>Signed in</h1><p>azrepos has "
+             "its token. You can close this window.</p>")
+FAILED_PAGE = ("<!doctype html><title>azrepos: sign-in failed</title><h1>Sign-in did not "
+               "finish</h1><p>$error: $error_description</p><p>Go back to the terminal.</p>")
+
+
+@dataclass(frozen=True)
+class BrowserSignIn:
+    """How the browser flow runs: its listener, how long it waits, and how it speaks."""
+
+    timeout: float  # seconds to wait for the browser (azrepos.signinTimeout)
+    show: Callable[[str], None]
+    port: int | None = None  # the loopback listener's port; None picks a free one
+
+
 @dataclass(frozen=True)
 class Token:
     access_token: Secret
@@ -37,12 +62,17 @@ class Token:
     username: str
 
 
-def default_flow() -> str:
-    """Device code without a display or over SSH (the common case in containers)."""
-    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+def has_display() -> bool:
+    """A browser can open here: macOS, Windows, WSL, or a display outside an SSH session."""
+    if sys.platform in ("darwin", "win32") or os.environ.get("WSL_DISTRO_NAME"):
+        return True
     over_ssh = bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
-    return "browser" if sys.platform == "darwin" or (has_display and not over_ssh) \
-        else "devicecode"
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and not over_ssh
+
+
+def default_flow() -> str:
+    """The browser where one can open, else device code (SSH sessions, containers)."""
+    return "browser" if has_display() else "devicecode"
 
 
 def _http_client(ca_bundle: str | None) -> Any:
@@ -68,11 +98,23 @@ def _network(what: str, call: Callable[[], Any]) -> Any:
                           hint="check --tenant, or the organization URL") from None
 
 
+def _description(result: dict[str, Any]) -> str:
+    return str(result.get("error_description", "")).split("\n")[0].strip()[:300]
+
+
 def _check(result: dict[str, Any] | None, what: str) -> dict[str, Any]:
     if result and "access_token" in result:
         return result
     error = (result or {}).get("error", "no_answer")
-    description = str((result or {}).get("error_description", "")).split("\n")[0][:300]
+    description = _description(result or {})
+    if error in ("access_denied", "authorization_declined"):
+        raise SignInCancelled(f"{what} was cancelled or declined ({error})",
+                              hint="run azrepos login again and finish the sign-in")
+    if BLOCKED_BY_CONDITIONAL_ACCESS in ((result or {}).get("error_codes") or []):
+        raise DeviceCodeBlocked(f"Conditional Access in this tenant blocks the {what} "
+                                f"(AADSTS{BLOCKED_BY_CONDITIONAL_ACCESS})",
+                                hint="sign in through a browser: azrepos login --browser, or "
+                                "--browser --no-launch from an SSH session or a container")
     if error in ("invalid_grant", "interaction_required"):
         raise SignInRequired(f"{what}: the sign-in has expired or was revoked ({error})",
                              hint="sign in again: azrepos login --org ORG_URL")
@@ -143,11 +185,51 @@ class EntraSignIn:
         result = _network(what, lambda: app.acquire_token_by_device_flow(flow))
         return self._user_result(app, result, "devicecode", what)
 
-    def browser(self) -> Token:
+    def browser(self, how: BrowserSignIn) -> Token:
+        """Open the system browser (``$BROWSER``; the Windows browser on WSL) and wait for
+        its answer on a loopback listener; the URL is printed when no browser opens."""
+        from msal.oauth2cli.oauth2 import BrowserInteractionTimeoutError
+
         what = "browser sign-in"
         app = _network(what, self._public_app)
-        result = _network(what, lambda: app.acquire_token_interactive(
-            scopes=[AZURE_DEVOPS_SCOPE]))
+        try:
+            result = _network(what, lambda: app.acquire_token_interactive(
+                scopes=[AZURE_DEVOPS_SCOPE], timeout=how.timeout, port=how.port,
+                success_template=DONE_PAGE, error_template=FAILED_PAGE,
+                auth_uri_callback=lambda uri: how.show(
+                    f"No browser opened here. Open this address to sign in (waiting "
+                    f"{how.timeout:g} s):\n{uri}")))
+        except BrowserInteractionTimeoutError:
+            raise ConfigError(f"nobody finished the browser sign-in within {how.timeout:g} s",
+                              hint=f"sign in with a code instead: azrepos login --org "
+                              f"{self.org_url} --device-code, or from another machine's "
+                              "browser: --browser --no-launch (azrepos.signinTimeout / "
+                              "AZREPOS_SIGNIN_TIMEOUT sets the wait)") from None
+        except OSError as exc:
+            raise UsageError(f"cannot listen on localhost port {how.port or 0} for the "
+                             f"browser's answer ({exc.strerror or exc})",
+                             hint="leave --port out (a free port is picked), or choose one "
+                             "that is free") from None
+        return self._user_result(app, result, "browser", what)
+
+    def browser_elsewhere(self, show: Callable[[str], None], read_reply: Callable[[], str]
+                          ) -> Token:
+        """The browser on any machine: print the address, then redeem the code in the
+        address the browser ended on (pasted back), after checking its ``state``."""
+        what = "browser sign-in"
+        app = _network(what, self._public_app)
+        flow = _network(what, lambda: app.initiate_auth_code_flow(
+            scopes=[AZURE_DEVOPS_SCOPE], redirect_uri=LOOPBACK_REDIRECT, response_mode="query"))
+        show("Open this address in a browser on any machine and sign in:\n"
+             f"{flow['auth_uri']}\nThe browser then fails to load a http://localhost/?code=... "
+             "page: that is expected. Copy the whole address from its address bar and paste "
+             "it here:")
+        reply = pasted_reply(read_reply(), str(flow["state"]))
+        result = _network(what, lambda: app.acquire_token_by_auth_code_flow(flow, reply))
+        if (result or {}).get("error") == "invalid_grant":
+            raise ConfigError(f"the sign-in server refused the code: {_description(result)}",
+                              hint=f"start again: azrepos login --org {self.org_url} --browser "
+                              "--no-launch, and paste the address once, within 10 minutes")
         return self._user_result(app, result, "browser", what)
 
     def _app_token(self, flow: str, credential: Any, what: str) -> Token:
@@ -231,3 +313,45 @@ def sign_out(cache: Any, account: accounts.Account) -> None:
     for kind, remove in removers:
         for item in list(cache.search(kind, query=query)):
             remove(item)
+
+
+def pasted_reply(text: str, state: str) -> dict[str, str]:
+    """The query of the address the browser ended on, checked: ours (``state``), with a
+    code or an error."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    address = text.strip()
+    parts = urlsplit(address)
+    fields = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if parts.scheme not in ("http", "https") or not fields:
+        raise UsageError("that is not the address the browser ended on",
+                         hint="paste the whole address from the address bar: it starts with "
+                         "http://localhost/?code= (or ?error=)")
+    if fields.get("state") != state:
+        raise UsageError("the pasted address belongs to another sign-in (its state does not "
+                         "match this one)", hint="paste the address of the sign-in this "
+                         "command printed, or start again")
+    if fields.get("error"):
+        _check(fields, "browser sign-in")
+    if not fields.get("code"):
+        raise UsageError("the pasted address holds no code",
+                         hint="finish the sign-in in the browser, then paste the address it "
+                         "ended on")
+    return fields
+
+
+def sign_in_interactively(signin: EntraSignIn, flow: str, show: Callable[[str], None],
+                          how: BrowserSignIn) -> Token:
+    """A user's sign-in by ``flow``; when Conditional Access blocks the device code, the
+    browser takes over where one can open, else the error names the paste-back flow."""
+    if flow == "browser":
+        return signin.browser(how)
+    try:
+        return signin.device_code(show)
+    except DeviceCodeBlocked as blocked:
+        if not has_display():
+            raise DeviceCodeBlocked(blocked.message, hint=f"sign in through a browser on any "
+                                    f"machine: azrepos login --org {signin.org_url} --browser "
+                                    "--no-launch") from None
+        show(f"{blocked.message}; opening the browser instead")
+        return signin.browser(how)

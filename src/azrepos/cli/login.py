@@ -5,17 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..auth import accounts
 from ..auth.credentials import BearerCredential, PatCredential
 from ..auth.pat_input import read_pat, store_key
 from ..auth.tenant import authority_from_tenant, discover
 from ..auth.token_cache import cached_access_token
-from ..errors import UsageError
+from ..errors import AzreposError, UsageError
 from ..git_helper import pat_details
 from ..rest.models import format_time
 from .context import OrgContext, add_org_url_arguments
 from .output import emit, warn
+
+if TYPE_CHECKING:
+    from ..auth.msal_sign_in import EntraSignIn, Token
+
+USER_FLOWS = ("devicecode", "browser")  # a person's sign-in, which a cached account can reuse
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     how.add_argument("--device-code", dest="flow", action="store_const", const="devicecode",
                      help="sign in on another device with a code (default without a display)")
     how.add_argument("--browser", dest="flow", action="store_const", const="browser",
-                     help="sign in through a local browser (default with a display)")
+                     help="sign in through the system browser (default with a display)")
     how.add_argument("--service-principal", metavar="CLIENT_ID",
                      help="sign in as an app; give --client-secret-stdin or --certificate")
     how.add_argument("--managed-identity", nargs="?", const="", metavar="CLIENT_ID",
@@ -37,6 +43,12 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="read the service principal's secret from standard input")
     login.add_argument("--certificate", type=Path, metavar="PEM",
                        help="service principal certificate with its private key (PEM)")
+    login.add_argument("--no-launch", action="store_true",
+                       help="with --browser: print an address to open on any machine, then "
+                       "read back the address the browser ended on (SSH sessions, containers)")
+    login.add_argument("--port", type=int, metavar="N",
+                       help="with --browser: the local port the browser's answer comes to "
+                       "(default: a free one)")
     login.add_argument("--tenant", help="Entra tenant id or domain (default: discovered)")
     login.add_argument("--client-id", help="public client id (default: GCM's Azure Repos app)")
     login.add_argument("--no-verify", dest="verify", action="store_false",
@@ -76,17 +88,51 @@ def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _read_reply() -> str:
+    line = sys.stdin.readline()
+    if not line.strip():
+        raise UsageError("no address was pasted", hint="paste the address the browser ended "
+                         "on, then press Enter")
+    return line
+
+
+def _user_sign_in(args: argparse.Namespace, ctx: OrgContext, signin: EntraSignIn
+                  ) -> tuple[Token, bool]:
+    """A cached sign-in of the same account is reused without a prompt (True); else a new
+    one."""
+    from ..auth.msal_sign_in import BrowserSignIn, default_flow, sign_in_interactively
+
+    known = accounts.find(ctx.org.url)
+    if known is not None and known.flow in USER_FLOWS and known.client_id == signin.client_id:
+        try:
+            return signin.silent(known), True
+        except AzreposError:
+            pass  # expired or revoked: sign in anew below
+    if args.no_launch:
+        return signin.browser_elsewhere(_say, _read_reply), False
+    how = BrowserSignIn(ctx.profile.settings.seconds("signin_timeout"), _say, args.port)
+    return sign_in_interactively(signin, args.flow or default_flow(), _say, how), False
+
+
 def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
-    from ..auth.msal_sign_in import GCM_CLIENT_ID, EntraSignIn, default_flow
+    from ..auth.msal_sign_in import GCM_CLIENT_ID, EntraSignIn
 
     if args.client_secret_stdin and not args.service_principal:
         raise UsageError("--client-secret-stdin goes with --service-principal CLIENT_ID")
+    if (args.no_launch or args.port is not None) and args.flow != "browser":
+        raise UsageError("--no-launch and --port go with --browser",
+                         hint=f"azrepos login --org {ctx.org.url} --browser --no-launch")
     ca = ctx.profile.git_ca_bundle
     authority = authority_from_tenant(args.tenant) if args.tenant else discover(ctx.org.url, ca)
     client_id = args.service_principal or args.managed_identity or args.client_id or GCM_CLIENT_ID
     signin = EntraSignIn(ctx.org.url, authority, client_id=client_id, ca_bundle=ca)
     if signin.cache_warning:
         warn(signin.cache_warning)
+    reused = False
     if args.service_principal:
         if args.certificate:
             token = signin.certificate(args.certificate.read_bytes())
@@ -98,18 +144,18 @@ def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
     elif args.managed_identity is not None:
         token = signin.managed_identity(args.managed_identity or None)
     else:
-        flow = args.flow or default_flow()
-        token = signin.browser() if flow == "browser" else signin.device_code(
-            lambda message: print(message, file=sys.stderr, flush=True))
+        token, reused = _user_sign_in(args, ctx, signin)
     who = token.username
     if args.verify:
         credential = BearerCredential.fixed(token.access_token, "Entra sign-in")
         who = ctx.profile.client(credential).connection_data().user.display_name or who
     until = format_time_epoch(token.expires_on)
-    emit(args.json, {"changed": True, "org_url": ctx.org.url, "method": "entra",
+    state = "already signed in" if reused else "signed in"
+    emit(args.json, {"changed": not reused, "org_url": ctx.org.url, "method": "entra",
                      "user": who, "tenant": authority.tenant, "expires_on": until},
-         f"signed in to {ctx.org.url} as {who} (tenant {authority.tenant}); token valid "
-         f"until {until}, refreshed silently after that")
+         f"{state} to {ctx.org.url} as {who} (tenant {authority.tenant}); token valid "
+         f"until {until}, refreshed silently after that"
+         + (" (azrepos logout first to sign in as someone else)" if reused else ""))
     return 0
 
 

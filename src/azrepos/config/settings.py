@@ -32,6 +32,7 @@ SETTINGS: dict[str, Setting] = {
     "http_timeout": Setting("azrepos.httpTimeout", ("AZREPOS_HTTP_TIMEOUT",), "30"),
     "retry_budget": Setting("azrepos.retryBudget", ("AZREPOS_RETRY_BUDGET",), "120"),
     "token_cache": Setting("azrepos.tokenCache", ("AZREPOS_TOKEN_CACHE",), "auto"),
+    "signin_timeout": Setting("azrepos.signinTimeout", ("AZREPOS_SIGNIN_TIMEOUT",), "300"),
 }
 
 

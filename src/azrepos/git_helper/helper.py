@@ -1,10 +1,10 @@
 """The full credential helper, loaded when the fast path (``fast.py``) cannot answer.
 
 ``get`` answers with the credential of ``auth.chain``, the order every face uses (an Entra
-token is refreshed here when needed), and with a device-code sign-in on the terminal only when
-none exists and the user can be prompted. When nothing answers, ``quit=true`` only for an
-organization signed in with Entra (nothing else can help there; stderr says what to run); for
-any other request no answer, so git asks the next helper.
+token is refreshed here when needed), and with a new sign-in (the browser on a desktop, else a
+device code on the terminal) only when none exists and the user can be prompted. When nothing
+answers, ``quit=true`` only for an organization signed in with Entra (nothing else can help
+there; stderr says what to run); for any other request no answer, so git asks the next helper.
 """
 
 from __future__ import annotations
@@ -64,13 +64,23 @@ def _ca_bundle(org: Organization) -> str | None:
     return profile_of(org).git_ca_bundle
 
 
-def device_code_sign_in(org: Organization) -> tuple[Secret, int] | None:
-    from ..auth.msal_sign_in import EntraSignIn
+def interactive_sign_in(org: Organization) -> tuple[Secret, int] | None:
+    """The sign-in ``azrepos login`` would start here (browser on a desktop, else device
+    code, with the Conditional Access rule), spoken on stderr."""
+    from ..auth.msal_sign_in import (
+        BrowserSignIn,
+        EntraSignIn,
+        default_flow,
+        sign_in_interactively,
+    )
     from ..auth.tenant import discover
 
     try:
-        ca = _ca_bundle(org)
-        token = EntraSignIn(org.url, discover(org.url, ca), ca_bundle=ca).device_code(say)
+        profile = profile_of(org)
+        ca = profile.git_ca_bundle
+        signin = EntraSignIn(org.url, discover(org.url, ca), ca_bundle=ca)
+        how = BrowserSignIn(profile.settings.seconds("signin_timeout"), say)
+        token = sign_in_interactively(signin, default_flow(), say, how)
     except AzreposError as exc:
         say(str(exc))
         return None
@@ -97,7 +107,7 @@ def _get(attrs: protocol.Attributes, org: Organization, stores: LazySecretStore,
         return
     token = credential.token() if credential is not None else None
     if token is None and can_prompt():
-        token = device_code_sign_in(org)
+        token = interactive_sign_in(org)
     if token is not None:
         protocol.write(stdout, answer_token(attrs, org.name, token[0].reveal(), token[1]))
         return
