@@ -39,7 +39,7 @@ def make_key(tmp_path: Path) -> Callable[..., Path]:
 
 
 ENTRA_DEFAULTS = {"access_token_lifetime": 3600, "device_code_lifetime": 900,
-                  "refresh_token_lifetime": 90 * 86400}
+                  "refresh_token_lifetime": 90 * 86400, "auth_code_lifetime": 600}
 
 
 @pytest.fixture
