@@ -3,7 +3,7 @@
 ``POST approve`` ``{"user_code", "user"}`` signs a pending device code in as that user (or
 ``{"user_code", "decline": true}``), ``GET pending`` lists live user codes, ``POST revoke``
 ``{"user"}`` revokes the user's refresh tokens, ``GET|POST settings`` reads or changes the
-token lifetimes.
+token lifetimes and ``block_device_code`` (Conditional Access).
 """
 
 from __future__ import annotations
