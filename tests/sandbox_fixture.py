@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from azrepos.network import Network
 from azrepos.rest.session import PinnedSession
 from azrepos_sandbox.testing import RunningSandbox, start
 
@@ -92,7 +93,7 @@ class SandboxProcess(RunningSandbox):
 
     def http_client(self) -> PinnedSession:
         """For MSAL's ``http_client=``: trusts the sandbox CA whatever REQUESTS_CA_BUNDLE says."""
-        return PinnedSession(self.ca_file)
+        return PinnedSession(Network(self.ca_file))
 
     def entra(self, method: str, route: str, json: Any = None) -> requests.Response:
         """An Entra admin route, e.g. ``entra("POST", "settings", {...})``."""

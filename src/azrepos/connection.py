@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .config.settings import Snapshot, git_config_get
+from .config.settings import Snapshot
 from .errors import ConfigError
+from .network import GIT_KEY as PROXY_KEY
+from .network import Network, ProxyChoice
+from .network import choose as choose_proxy
 from .secretstore.selection import StoreChoice, open_store
 from .urls import Organization, parse_org_url
 
@@ -46,7 +49,17 @@ class ConnectionProfile:
         else git's own for this URL (``GIT_SSL_CAINFO``, ``http.<url>.sslCAInfo``, which
         configure-git and the gitconfig role write), as GCM does. Read once per profile."""
         return (self.ca_bundle or os.environ.get("GIT_SSL_CAINFO")
-                or git_config_get("http.sslCAInfo", self.org.url))
+                or self.settings.http_config_get("http.sslCAInfo") or None)
+
+    @cached_property
+    def proxy(self) -> ProxyChoice:
+        """The proxy every call for this organization goes through, as git picks it for the
+        organization's URL (``proxy``), read with the same snapshot."""
+        return choose_proxy(self.settings.http_config_get(PROXY_KEY))
+
+    @property
+    def network(self) -> Network:
+        return Network(self.git_ca_bundle, self.proxy)
 
     def client(self, credential: CredentialSource) -> AzureDevOpsClient:
         from .rest.client import AzureDevOpsClient
@@ -56,8 +69,7 @@ class ConnectionProfile:
                              total_budget=self.settings.seconds("retry_budget"))
         # git's CA for the URL too: on a machine set up by configure-git or the gitconfig role,
         # http.<url>.sslCAInfo is the only place the organization's CA is named.
-        return AzureDevOpsClient(self.org, credential, ca_bundle=self.git_ca_bundle,
-                                 policy=policy)
+        return AzureDevOpsClient(self.org, credential, network=self.network, policy=policy)
 
     def secret_store(self) -> StoreChoice:
         return open_store(self.settings.get("secret_store") or "auto")

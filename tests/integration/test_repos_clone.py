@@ -244,9 +244,10 @@ def test_a_clone_of_another_repository_is_not_taken_for_this_one(https_user: Use
     assert "is not a clone of Tools/cli" in result["results"][0]["error"]
 
 
-@pytest.mark.parametrize("given", ["AZURE_DEVOPS_EXT_PAT", "--pat-stdin"])
+@pytest.mark.parametrize("given", ["AZURE_DEVOPS_EXT_PAT", "--pat-stdin", "entra"])
 def test_clone_uses_the_listing_credential_without_a_helper(user: User, given: str) -> None:
-    """No helper configured: git gets the PAT that listed, through its environment only."""
+    """No helper configured: git gets the credential that listed (a PAT, or an Entra token),
+    through its environment only."""
     pat = user.sandbox.info["pat"]
     wrapper_dir = user.home / "bin"
     wrapper_dir.mkdir()
@@ -254,7 +255,11 @@ def test_clone_uses_the_listing_credential_without_a_helper(user: User, given: s
                                      'exec /usr/bin/git "$@"\n')
     (wrapper_dir / "git").chmod(0o755)
     user.env["PATH"] = f"{wrapper_dir}:{user.env['PATH']}"
-    if given == "--pat-stdin":
+    if given == "entra":
+        assert user.login_device_code().returncode == 0
+        done = user.azrepos("clone", "--org", user.org, "--dest", str(user.home / "src"),
+                            "--json", "--repo", "Tools/cli", "--transport", "https")
+    elif given == "--pat-stdin":
         done = user.azrepos("clone", "--org", user.org, "--dest", str(user.home / "src"),
                             "--json", "--repo", "Tools/cli", "--transport", "https",
                             "--pat-stdin", stdin=pat + "\n")

@@ -25,7 +25,7 @@ LAYERS: dict[str, int] = {
     "azrepos.rest": PRIMITIVE, "azrepos.secretstore": PRIMITIVE, "azrepos.fileio": PRIMITIVE,
     "azrepos.urls": PRIMITIVE, "azrepos.errors": PRIMITIVE, "azrepos.redaction": PRIMITIVE,
     "azrepos.state_files": PRIMITIVE, "azrepos.git_command": PRIMITIVE, "azrepos": PRIMITIVE,
-    "azrepos.hosts": PRIMITIVE,
+    "azrepos.hosts": PRIMITIVE, "azrepos.network": PRIMITIVE,
 }
 # The offline stand-in is its own distribution and judge: the core never imports it (the
 # `azrepos sandbox` command hands over to its process), and it imports nothing from the core.

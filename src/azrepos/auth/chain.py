@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..errors import AzreposError, CredentialMissing
+from ..network import Network
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
 from ..urls import Organization
@@ -24,7 +25,7 @@ def resolve_credential(
     org: Organization,
     *,
     open_store: Callable[[], SecretStore],
-    ca_bundle: str | None,
+    network: Network,
     pat_stdin: bool = False,
     stdin: TextIO | None = None,
     given: Credential | None = None,
@@ -47,9 +48,9 @@ def resolve_credential(
     account = accounts.find(org.url)
     if account is not None:
         try:
-            token_for(account, ca_bundle)  # fail now, not in the middle of a command
+            token_for(account, network)  # fail now, not in the middle of a command
             who = account.username or account.flow
-            return BearerCredential(lambda: token_for(account, ca_bundle),
+            return BearerCredential(lambda: token_for(account, network),
                                     f"Entra sign-in of {who}")
         except AzreposError as exc:
             refused = exc

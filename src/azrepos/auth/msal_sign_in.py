@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AzreposError, ConfigError, UsageError
+from ..network import Network, proxy_failure
 from ..redaction import Secret
 from . import accounts
 from .tenant import Authority
@@ -75,18 +76,20 @@ def default_flow() -> str:
     return "browser" if has_display() else "devicecode"
 
 
-def _http_client(ca_bundle: str | None) -> Any:
+def _http_client(network: Network) -> Any:
     from ..rest.session import PinnedSession
 
-    return PinnedSession(ca_bundle)
+    return PinnedSession(network)
 
 
-def _network(what: str, call: Callable[[], Any]) -> Any:
+def _network(what: str, call: Callable[[], Any], network: Network | None = None) -> Any:
     """Run an MSAL call; a network or TLS failure becomes a clear error, never a traceback."""
     import requests
 
     try:
         return call()
+    except requests.exceptions.ProxyError as exc:
+        raise proxy_failure(str(exc), (network or Network()).proxy_choice()) from None
     except requests.exceptions.SSLError:
         raise ConfigError(f"{what}: the sign-in server's TLS certificate is not trusted",
                           hint="point AZREPOS_CA_BUNDLE at the right CA bundle") from None
@@ -133,19 +136,22 @@ class EntraSignIn:
     """One organization's sign-in: an authority, a client id and the persisted cache."""
 
     def __init__(self, org_url: str, authority: Authority, *, client_id: str = GCM_CLIENT_ID,
-                 ca_bundle: str | None = None) -> None:
+                 network: Network | None = None) -> None:
         self.org_url = org_url
         self.authority = authority
         self.client_id = client_id
-        self.ca_bundle = ca_bundle
+        self.network = network or Network()
         self.cache, self.cache_warning = open_cache()
+
+    def _call(self, what: str, call: Callable[[], Any]) -> Any:
+        return _network(what, call, self.network)
 
     def _public_app(self) -> Any:
         import msal
 
         return msal.PublicClientApplication(
             self.client_id, authority=self.authority.url, token_cache=self.cache,
-            http_client=_http_client(self.ca_bundle),
+            http_client=_http_client(self.network),
             instance_discovery=self.authority.is_microsoft,
         )
 
@@ -154,7 +160,7 @@ class EntraSignIn:
 
         return msal.ConfidentialClientApplication(
             self.client_id, client_credential=credential, authority=self.authority.url,
-            token_cache=self.cache, http_client=_http_client(self.ca_bundle),
+            token_cache=self.cache, http_client=_http_client(self.network),
             instance_discovery=self.authority.is_microsoft,
         )
 
@@ -176,13 +182,13 @@ class EntraSignIn:
 
     def device_code(self, show: Callable[[str], None]) -> Token:
         what = "device code sign-in"
-        app = _network(what, self._public_app)
-        flow = _network(what, lambda: app.initiate_device_flow(scopes=[AZURE_DEVOPS_SCOPE]))
+        app = self._call(what, self._public_app)
+        flow = self._call(what, lambda: app.initiate_device_flow(scopes=[AZURE_DEVOPS_SCOPE]))
         if "user_code" not in flow:
             raise ConfigError(f"device code sign-in could not start: {flow.get('error')}",
                               hint="check the tenant (--tenant) and network")
         show(str(flow["message"]))
-        result = _network(what, lambda: app.acquire_token_by_device_flow(flow))
+        result = self._call(what, lambda: app.acquire_token_by_device_flow(flow))
         return self._user_result(app, result, "devicecode", what)
 
     def browser(self, how: BrowserSignIn) -> Token:
@@ -191,9 +197,9 @@ class EntraSignIn:
         from msal.oauth2cli.oauth2 import BrowserInteractionTimeoutError
 
         what = "browser sign-in"
-        app = _network(what, self._public_app)
+        app = self._call(what, self._public_app)
         try:
-            result = _network(what, lambda: app.acquire_token_interactive(
+            result = self._call(what, lambda: app.acquire_token_interactive(
                 scopes=[AZURE_DEVOPS_SCOPE], timeout=how.timeout, port=how.port,
                 success_template=DONE_PAGE, error_template=FAILED_PAGE,
                 auth_uri_callback=lambda uri: how.show(
@@ -217,15 +223,15 @@ class EntraSignIn:
         """The browser on any machine: print the address, then redeem the code in the
         address the browser ended on (pasted back), after checking its ``state``."""
         what = "browser sign-in"
-        app = _network(what, self._public_app)
-        flow = _network(what, lambda: app.initiate_auth_code_flow(
+        app = self._call(what, self._public_app)
+        flow = self._call(what, lambda: app.initiate_auth_code_flow(
             scopes=[AZURE_DEVOPS_SCOPE], redirect_uri=LOOPBACK_REDIRECT, response_mode="query"))
         show("Open this address in a browser on any machine and sign in:\n"
              f"{flow['auth_uri']}\nThe browser then fails to load a http://localhost/?code=... "
              "page: that is expected. Copy the whole address from its address bar and paste "
              "it here:")
         reply = pasted_reply(read_reply(), str(flow["state"]))
-        result = _network(what, lambda: app.acquire_token_by_auth_code_flow(flow, reply))
+        result = self._call(what, lambda: app.acquire_token_by_auth_code_flow(flow, reply))
         if (result or {}).get("error") == "invalid_grant":
             raise ConfigError(f"the sign-in server refused the code: {_description(result)}",
                               hint=f"start again: azrepos login --org {self.org_url} --browser "
@@ -236,8 +242,8 @@ class EntraSignIn:
         # MSAL answers from its cache first; a login must prove the credential it was given.
         sign_out(self.cache, accounts.Account(self.org_url, self.authority.url,
                                               self.authority.tenant, self.client_id, "", "", flow))
-        app = _network(what, lambda: self._confidential_app(credential))
-        result = _check(_network(what, lambda: app.acquire_token_for_client(
+        app = self._call(what, lambda: self._confidential_app(credential))
+        result = _check(self._call(what, lambda: app.acquire_token_for_client(
             scopes=[AZURE_DEVOPS_SCOPE])), what)
         self._remember(flow, "", "")
         return _token(result, f"app {self.client_id}")
@@ -265,9 +271,9 @@ class EntraSignIn:
         what = "managed identity sign-in"
         identity = msal.UserAssignedManagedIdentity(client_id=client_id) if client_id \
             else msal.SystemAssignedManagedIdentity()
-        app = msal.ManagedIdentityClient(identity, http_client=_http_client(self.ca_bundle),
+        app = msal.ManagedIdentityClient(identity, http_client=_http_client(self.network),
                                          token_cache=self.cache)
-        result = _check(_network(what, lambda: app.acquire_token_for_client(
+        result = _check(self._call(what, lambda: app.acquire_token_for_client(
             resource=AZURE_DEVOPS_RESOURCE)), what)
         # MSAL files managed identity tokens under this realm, keyed by the identity's id.
         self._remember("managed_identity", "", "", tenant=MANAGED_IDENTITY_REALM,
@@ -283,12 +289,12 @@ class EntraSignIn:
                                  "key is not kept)",
                                  hint=f"sign in again: azrepos login --org {self.org_url}")
         what = "token refresh"
-        app = _network(what, self._public_app)
+        app = self._call(what, self._public_app)
         match = [a for a in app.get_accounts() if a["home_account_id"] == account.home_account_id]
         if not match:
             raise SignInRequired(f"no cached sign-in for {self.org_url}",
                                  hint=f"sign in again: azrepos login --org {self.org_url}")
-        result = _network(what, lambda: app.acquire_token_silent_with_error(
+        result = self._call(what, lambda: app.acquire_token_silent_with_error(
             [AZURE_DEVOPS_SCOPE], account=match[0]))
         if result is None:  # nothing usable cached and no refresh token
             raise SignInRequired(f"the sign-in for {self.org_url} has expired",

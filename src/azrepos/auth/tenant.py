@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import ConfigError
+from ..network import Network, proxy_failure
 
 MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 MSA_TENANT = "00000000-0000-0000-0000-000000000000"
@@ -49,15 +50,17 @@ def authority_from_headers(headers: Mapping[str, str], www_authenticate: list[st
     )
 
 
-def discover(org_url: str, ca_bundle: str | None) -> Authority:
+def discover(org_url: str, network: Network) -> Authority:
     import requests
 
     from ..rest.session import PinnedSession
 
     try:
-        response = PinnedSession(ca_bundle).head(org_url, timeout=15,
+        response = PinnedSession(network).head(org_url, timeout=15,
                                  headers={"X-TFS-FedAuthRedirect": "Suppress"},
                                  allow_redirects=False)
+    except requests.exceptions.ProxyError as exc:
+        raise proxy_failure(str(exc), network.proxy_choice()) from None
     except requests.RequestException as exc:
         raise ConfigError(f"cannot reach {org_url} to find its tenant: {type(exc).__name__}",
                           hint="check the URL and network, or pass --tenant") from None

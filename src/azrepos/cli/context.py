@@ -63,7 +63,7 @@ class OrgContext:
     def credential(self) -> Credential:
         return resolve_credential(
             self.org, pat_stdin=self.pat_stdin, stdin=sys.stdin,
-            open_store=lambda: self.store, ca_bundle=self.profile.git_ca_bundle,
+            open_store=lambda: self.store, network=self.profile.network,
         )
 
     @cached_property

@@ -126,10 +126,11 @@ def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
     if (args.no_launch or args.port is not None) and args.flow != "browser":
         raise UsageError("--no-launch and --port go with --browser",
                          hint=f"azrepos login --org {ctx.org.url} --browser --no-launch")
-    ca = ctx.profile.git_ca_bundle
-    authority = authority_from_tenant(args.tenant) if args.tenant else discover(ctx.org.url, ca)
+    network = ctx.profile.network
+    authority = (authority_from_tenant(args.tenant) if args.tenant
+                 else discover(ctx.org.url, network))
     client_id = args.service_principal or args.managed_identity or args.client_id or GCM_CLIENT_ID
-    signin = EntraSignIn(ctx.org.url, authority, client_id=client_id, ca_bundle=ca)
+    signin = EntraSignIn(ctx.org.url, authority, client_id=client_id, network=network)
     if signin.cache_warning:
         warn(signin.cache_warning)
     reused = False

@@ -55,6 +55,18 @@ class Snapshot:
         self.url = url
         self._env = os.environ if env is None else env
         self._git: dict[str, str] | None = None
+        self._http: dict[str, str] | None = None
+
+    def http_config_get(self, key: str) -> str | None:
+        """git's ``http.*`` value for this URL as git matches it (``http.<url>.proxy`` over
+        ``http.proxy``); "" when set empty, None when unset. One git call per snapshot."""
+        if self._http is None:
+            self._http = {}
+            if self.url:
+                for line in read_config("--get-urlmatch", "http", self.url).splitlines():
+                    name, _, value = line.partition(" ")
+                    self._http[name.lower()] = value.strip()
+        return self._http.get(key.lower())
 
     def _variable(self, setting: Setting) -> str | None:
         """The first of the setting's environment variables that is set."""

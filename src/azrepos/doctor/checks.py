@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import shlex
 import socket
@@ -10,14 +11,16 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from ..auth.chain import resolve_credential, sources_present
 from ..auth.order import PAT_ENV
 from ..connection import ConnectionProfile
-from ..errors import AzreposError, CredentialMissing
+from ..errors import AzreposError, ConfigError, CredentialMissing
 from ..git_command import config_get as git_config_get
 from ..git_command import run_git
 from ..machine import environment
+from ..network import proxy_failure
 from ..rest.client import AzureDevOpsClient
 from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of
@@ -60,27 +63,71 @@ def _network_fix(ctx: Context, default: str) -> str:
     return default
 
 
+def _through_proxy(proxy_url: str, host: str, port: int) -> socket.socket:
+    """A socket tunnelled to ``host:port`` by an HTTP proxy's CONNECT (git's and curl's way)."""
+    parts = urlsplit(proxy_url)
+    if parts.scheme != "http":
+        raise OSError(f"doctor tests http:// proxies only, not {parts.scheme}://")
+    sock = socket.create_connection((parts.hostname or "", parts.port or 80), timeout=10)
+    auth = ""
+    if parts.username is not None:
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        auth = f"Proxy-Authorization: Basic {base64.b64encode(pair).decode()}\r\n"
+    sock.sendall(f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{auth}\r\n"
+                 .encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer and len(answer) < 8192:
+        chunk = sock.recv(1024)
+        if not chunk:
+            break
+        answer += chunk
+    status = answer.split(b" ", 2)[1:2]
+    if status != [b"200"]:
+        sock.close()
+        raise ProxyRefused(status[0].decode(errors="replace") if status else "no answer")
+    return sock
+
+
+class ProxyRefused(OSError):
+    """The proxy answered CONNECT with something other than 200."""
+
+
 def tls_check(ctx: Context) -> Check:
     host, _, port = ctx.org.host.partition(":")
-    try:
-        socket.getaddrinfo(host, int(port or 443))
-    except OSError:
-        return Check("DNS and TLS", FAIL, f"{host} does not resolve",
-                     _network_fix(ctx, "check the host name in the URL, DNS and any proxy"))
+    proxy = ctx.profile.proxy
+    proxy_url = proxy.for_host(ctx.org.host)
+    via = f" via the proxy {proxy.describe()}" if proxy_url else ""
+    if not proxy_url:  # through a proxy, the proxy resolves the name
+        try:
+            socket.getaddrinfo(host, int(port or 443))
+        except OSError:
+            return Check("DNS and TLS", FAIL, f"{host} does not resolve",
+                         _network_fix(ctx, "check the host name in the URL, DNS and any proxy"))
     context = ssl.create_default_context(cafile=ctx.ca_bundle)
     try:
-        with socket.create_connection((host, int(port or 443)), timeout=10) as sock, \
+        with (_through_proxy(proxy_url, host, int(port or 443)) if proxy_url
+              else socket.create_connection((host, int(port or 443)), timeout=10)) as sock, \
                 context.wrap_socket(sock, server_hostname=host):
             pass
+    except ProxyRefused as exc:
+        failure = proxy_failure(str(exc), proxy)
+        if str(exc) != "407":
+            failure = ConfigError(f"the proxy {proxy.address} refused to connect to {host} "
+                                  f"({exc})", hint="ask the proxy's owners to allow it")
+        return Check("DNS and TLS", FAIL, failure.message, failure.hint)
     except ssl.SSLCertVerificationError as exc:
         return Check("DNS and TLS", FAIL,
                      f"{host} resolves, but its TLS certificate is not trusted ({exc.reason})",
                      "point AZREPOS_CA_BUNDLE and git's http.sslCAInfo at your CA bundle")
     except OSError as exc:
+        if proxy_url:  # the proxy is the only thing connected to directly
+            failure = proxy_failure(str(exc), proxy)
+            return Check("DNS and TLS", FAIL, failure.message, failure.hint)
         return Check("DNS and TLS", FAIL, f"cannot connect to {ctx.org.host}: {exc.strerror}",
                      _network_fix(ctx, "check the network, firewall and proxy"))
     ca = ctx.ca_bundle or "system CAs"
-    return Check("DNS and TLS", PASS, f"{host} resolves; TLS certificate trusted ({ca})")
+    reached = f"{host} reached{via}" if proxy_url else f"{host} resolves (no proxy)"
+    return Check("DNS and TLS", PASS, f"{reached}; TLS certificate trusted ({ca})")
 
 
 def credential_check(ctx: Context) -> Check:
@@ -100,7 +147,7 @@ def rest_check(ctx: Context) -> Check:
     try:
         credential = resolve_credential(ctx.org,
                                         open_store=lambda: ctx.profile.secret_store().store,
-                                        ca_bundle=ctx.ca_bundle)
+                                        network=ctx.profile.network)
         ctx.client = ctx.profile.client(credential)
         data = ctx.client.connection_data()
     except CredentialMissing:

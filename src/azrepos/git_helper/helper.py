@@ -60,8 +60,6 @@ def can_prompt() -> bool:
         return False
 
 
-def _ca_bundle(org: Organization) -> str | None:
-    return profile_of(org).git_ca_bundle
 
 
 def interactive_sign_in(org: Organization) -> tuple[Secret, int] | None:
@@ -77,8 +75,7 @@ def interactive_sign_in(org: Organization) -> tuple[Secret, int] | None:
 
     try:
         profile = profile_of(org)
-        ca = profile.git_ca_bundle
-        signin = EntraSignIn(org.url, discover(org.url, ca), ca_bundle=ca)
+        signin = EntraSignIn(org.url, discover(org.url, profile.network), network=profile.network)
         how = BrowserSignIn(profile.settings.seconds("signin_timeout"), say)
         token = sign_in_interactively(signin, default_flow(), say, how)
     except AzreposError as exc:
@@ -89,7 +86,8 @@ def interactive_sign_in(org: Organization) -> tuple[Secret, int] | None:
 
 def chosen_credential(org: Organization, stores: LazySecretStore) -> Credential | None:
     try:
-        return resolve_credential(org, open_store=lambda: stores.store, ca_bundle=_ca_bundle(org))
+        return resolve_credential(org, open_store=lambda: stores.store,
+                                  network=profile_of(org).network)
     except CredentialMissing:
         return None
     except AzreposError as exc:  # e.g. the Entra sign-in needs renewing: say it, go on

@@ -66,5 +66,5 @@ def clone(client: AzureDevOpsClient, *, project: str | None, names: list[str],
         plans, update=update, jobs=jobs, org_url=org.url, progress=progress,
         # HTTPS git gets the credential that listed, whether or not a helper is configured
         https_env=lambda: credential_environment(os.environ, org.url, client.authorization(),
-                                                 client.ca_bundle))
+                                                 client.network.ca_bundle))
     return CloneRun(results, selection.skipped, chosen_transport)

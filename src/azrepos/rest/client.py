@@ -26,6 +26,7 @@ from ..errors import (
     NotFound,
     PermissionDenied,
 )
+from ..network import Network
 from ..redaction import scrub
 from ..urls import Organization
 from . import key_endpoints
@@ -76,15 +77,15 @@ class AzureDevOpsClient:
         org: Organization,
         credential: CredentialSource,
         *,
-        ca_bundle: str | None = None,
+        network: Network | None = None,
         policy: RetryPolicy | None = None,
         session: requests.Session | None = None,
         transport: Transport | None = None,
     ) -> None:
         self.org = org
-        self.ca_bundle = ca_bundle
+        self.network = network or Network()
         self._credential = credential
-        http = session or PinnedSession(ca_bundle)
+        http = session or PinnedSession(self.network)
         http.headers.update(
             {
                 "Accept": "application/json",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import requests
 
 from ..errors import AmbiguousWrite, AzreposError, RateLimited, ServiceUnavailable
+from ..network import choose, proxy_failure
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,9 @@ class Transport:
             log.debug("%s %s (attempt %d)", method, url, attempt)
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
+            except requests.exceptions.ProxyError as exc:  # no retry mends a proxy setting
+                raise proxy_failure(str(exc), getattr(self.session, "proxy", choose(None))
+                                    ) from None
             except requests.ConnectionError as exc:
                 sent = not isinstance(exc, requests.ConnectTimeout) and _maybe_sent(exc)
                 if sent and not idempotent:
