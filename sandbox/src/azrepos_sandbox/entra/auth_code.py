@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from azrepos_sandbox.constants import KNOWN_USERS
-from azrepos_sandbox.entra.errors import EntraError
+from azrepos_sandbox.entra.errors import EntraError, already_redeemed, unknown_user
 from azrepos_sandbox.entra.records import PUBLIC, AuthCode, EntraRecords, token_hash
 from azrepos_sandbox.entra.scopes import parse_user_scope
 from azrepos_sandbox.entra.settings import EntraSettings
@@ -144,14 +144,18 @@ class AuthorizationCodes:
             return _error(request, exc.error, exc.code, exc.message)
         return None
 
-    def sign_in_page(self, request: AuthorizeRequest, notice: str = "") -> Response:
+    def _refusal(self, request: AuthorizeRequest) -> Response | None:
+        """The page or redirect that refuses ``request``; None when it may go on."""
         try:
             self._trusted(request)
         except PageError as exc:
             return _page("Sign-in error", f"<p class=error>{html.escape(str(exc))}</p>", 400)
-        problem = self._problem(request)
-        if problem is not None:
-            return problem
+        return self._problem(request)
+
+    def sign_in_page(self, request: AuthorizeRequest, notice: str = "") -> Response:
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
         carried = {k: request.get(k) for k in CARRIED if request.get(k) and k != "login_hint"}
         account = request.get("login") or request.get("login_hint")
         warning = f"<p class=error>{html.escape(notice)}</p>" if notice else ""
@@ -166,13 +170,9 @@ class AuthorizationCodes:
 
     def submit(self, form: dict[str, str], now: int) -> Response:
         request = AuthorizeRequest(form)
-        try:
-            self._trusted(request)
-        except PageError as exc:
-            return _page("Sign-in error", f"<p class=error>{html.escape(str(exc))}</p>", 400)
-        problem = self._problem(request)
-        if problem is not None:
-            return problem
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
         if form.get("action") == "cancel":
             return _error(request, "access_denied", 65004, "User declined to consent to "
                           "access the app.")
@@ -208,9 +208,7 @@ class AuthorizationCodes:
             raise EntraError("invalid_grant", 70000, "The provided value for the input "
                              "parameter 'code' is not valid.")
         if code.redeemed:
-            raise EntraError("invalid_grant", 54005, "OAuth2 Authorization code was already "
-                             "redeemed, please retry with a new valid code or use an existing "
-                             "refresh token.")
+            raise already_redeemed()
         if code.expires_at <= now:
             raise EntraError("invalid_grant", 70008, "The provided authorization code or "
                              "refresh token has expired due to inactivity. Send a new "
@@ -224,12 +222,9 @@ class AuthorizationCodes:
             raise EntraError("invalid_grant", 501481, "The Code_Verifier does not match the "
                              "code_challenge supplied in the authorization request.")
         if not self.records.redeem_auth_code(code.code_hash):
-            raise EntraError("invalid_grant", 54005, "OAuth2 Authorization code was already "
-                             "redeemed, please retry with a new valid code or use an existing "
-                             "refresh token.")
+            raise already_redeemed()
         user = self.store.user_by_id(code.user_id)
         if user is None:
-            raise EntraError("invalid_grant", 50034, "The user account does not exist in the "
-                             f"{self.tenant_id} directory.")
+            raise unknown_user(self.tenant_id)
         return code, user
 

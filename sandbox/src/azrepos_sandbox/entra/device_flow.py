@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from azrepos_sandbox.entra.errors import EntraError, missing_parameter
+from azrepos_sandbox.entra.errors import EntraError, already_redeemed, missing_parameter
 from azrepos_sandbox.entra.records import (
     APPROVED,
     DECLINED,
@@ -83,9 +83,7 @@ class DeviceFlow:
             raise EntraError("invalid_grant", 70000, "The provided value for the input "
                              "parameter 'device_code' is not valid.")
         if record.state == REDEEMED:
-            raise EntraError("invalid_grant", 54005, "OAuth2 Authorization code was already "
-                             "redeemed, please retry with a new valid code or use an existing "
-                             "refresh token.")
+            raise already_redeemed()
         if record.state == DECLINED:
             raise EntraError("authorization_declined", 65004, "User declined to consent to "
                              "access the app.")
@@ -101,9 +99,7 @@ class DeviceFlow:
             raise EntraError("authorization_pending", 70016, "OAuth 2.0 device flow error. "
                              "Authorization is pending. Continue polling.")
         if not self.records.redeem_device_code(record.code_hash):
-            raise EntraError("invalid_grant", 54005, "OAuth2 Authorization code was already "
-                             "redeemed, please retry with a new valid code or use an existing "
-                             "refresh token.")
+            raise already_redeemed()
         return record
 
     def decide(self, user_code: str, user: User | None, now: int) -> bool:

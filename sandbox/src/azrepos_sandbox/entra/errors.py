@@ -33,6 +33,16 @@ def missing_parameter(name: str) -> EntraError:
                       f"The request body must contain the following parameter: '{name}'.")
 
 
+def already_redeemed() -> EntraError:
+    return EntraError("invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, "
+                      "please retry with a new valid code or use an existing refresh token.")
+
+
+def unknown_user(tenant_id: str) -> EntraError:
+    return EntraError("invalid_grant", 50034, "The user account does not exist in the "
+                      f"{tenant_id} directory.")
+
+
 def error_response(exc: EntraError, headers: HeaderLookup) -> Response:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     trace_id = str(uuid.uuid4())

@@ -14,7 +14,7 @@ from typing import Any
 from azrepos_sandbox.entra.auth_code import AuthorizationCodes
 from azrepos_sandbox.entra.client_auth import authenticate_client, read_credentials
 from azrepos_sandbox.entra.device_flow import DeviceFlow
-from azrepos_sandbox.entra.errors import EntraError, missing_parameter
+from azrepos_sandbox.entra.errors import EntraError, missing_parameter, unknown_user
 from azrepos_sandbox.entra.records import PUBLIC, EntraRecords, RefreshToken, token_hash
 from azrepos_sandbox.entra.scopes import UserScope, parse_app_scope, parse_user_scope
 from azrepos_sandbox.entra.settings import EntraSettings
@@ -79,8 +79,7 @@ class TokenEndpoint:
         record = self.device_flow.poll(_require(form, "device_code"), client_id, now)
         user = self.store.user_by_id(record.user_id or "")
         if user is None:
-            raise EntraError("invalid_grant", 50034, "The user account does not exist in the "
-                             f"{self.tenant_id} directory.")
+            raise unknown_user(self.tenant_id)
         scope = parse_user_scope(record.scope, self.tenant_id)
         return self._user_tokens(user, client_id, scope, form, now)
 
@@ -101,8 +100,7 @@ class TokenEndpoint:
                              f"{record.issued_at} and was inactive for a long time.")
         user = self.store.user_by_id(record.user_id)
         if user is None:
-            raise EntraError("invalid_grant", 50034, "The user account does not exist in the "
-                             f"{self.tenant_id} directory.")
+            raise unknown_user(self.tenant_id)
         # Without a scope the refresh covers what was granted (RFC 6749 section 6).
         scope = parse_user_scope(form.get("scope") or record.scope, self.tenant_id)
         return self._user_tokens(user, client_id, scope, form, now)
