@@ -158,5 +158,6 @@ def main():
                  "credential_manager role installs it in /opt/azrepos/venv).")
     module.exit_json(**run_reporting(module, run))
 
+
 if __name__ == "__main__":
     main()

@@ -53,7 +53,7 @@ def test_collection_carries_the_matching_wheel_and_the_locks(dist: Path) -> None
 def test_feature_is_laid_out_as_devcontainer_features_package(dist: Path) -> None:
     files = members(dist / "devcontainer-feature-azrepos.tgz")
     assert sorted(files) == sorted(["devcontainer-feature.json", "install.sh", "post-create.sh",
-                                    WHEEL, *LOCKS])
+                                    "NOTES.md", WHEEL, *LOCKS])
     assert files[WHEEL] == (dist / WHEEL).read_bytes()
     listed = json.loads((dist / "devcontainer-collection.json").read_text())
     assert listed["features"] == [json.loads(files["devcontainer-feature.json"])]
