@@ -198,7 +198,7 @@ def ssh_hosts_record(existing: str, targets: list, identity_file: str = "",
                                              int(t["port"]) if t.get("port") else None,
                                              str(t["user"]), None,
                                              t.get("host_key_fingerprint") or None),
-                        Path(identity_file))
+                        Path(identity_file), t.get("org_url") or None)
         for t in targets
     }
     try:

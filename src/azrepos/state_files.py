@@ -59,6 +59,7 @@ TOKEN_CACHE_ENCRYPTED = "msal_token_cache.bin"  # noqa: S105 - a file name: the 
 PAT_DETAILS = "pat_details.json"  # git's user name and expiry for each stored PAT
 KEY_ENDPOINTS = "key_endpoints.json"  # which endpoint registered SSH keys, per organization
 SSH_HOSTS = "ssh-hosts.json"  # which key serves which organization over SSH
+KEY_REGISTRATIONS = "key_registrations.json"  # what the service last said of each key
 
 
 def load(file: str, *, private: bool = False) -> dict[str, object] | None:

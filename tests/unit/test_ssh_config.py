@@ -102,10 +102,10 @@ def test_the_record_a_face_writes_is_the_one_configure_writes(home: Path) -> Non
     host_setup.configure(home, org, key, target)
     path = host_setup.state_path(home)
     written = path.read_text(encoding="utf-8")
-    assert host_setup.record_text("", add={org.name: (target, key)}) == written
+    assert host_setup.record_text("", add={org.name: (target, key, org.url)}) == written
 
     path.unlink()
-    path.write_text(host_setup.record_text("", add={org.name: (target, key)}), encoding="utf-8")
+    path.write_text(host_setup.record_text("", add={org.name: (target, key, org.url)}), encoding="utf-8")
     key.write_text("private\n")
     assert host_setup.clone_host(home, org) == "azrepos-contoso"
 
@@ -113,7 +113,7 @@ def test_the_record_a_face_writes_is_the_one_configure_writes(home: Path) -> Non
 def test_the_record_keeps_other_organizations_and_empties_to_nothing() -> None:
     key = Path("/home/dev/.ssh/id_rsa_azrepos")
     a = host_setup.SshTarget("ssh.dev.azure.com", None, "git", None, None)
-    both = host_setup.record_text("", add={"a": (a, key), "b": (a, key)})
+    both = host_setup.record_text("", add={"a": (a, key, None), "b": (a, key, None)})
     only_b = host_setup.record_text(both, remove=["a"])
     assert list(json.loads(only_b)) == ["b"]
     assert host_setup.record_text(only_b, remove=["b", "c"]) == ""

@@ -11,7 +11,6 @@ from ..auth import accounts
 from ..auth.credentials import BearerCredential, PatCredential
 from ..auth.pat_input import read_pat, store_key
 from ..auth.tenant import authority_from_tenant, discover
-from ..auth.token_cache import cached_access_token
 from ..errors import AzreposError, UsageError
 from ..git_helper import pat_details
 from ..rest.models import format_time
@@ -43,6 +42,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="read the service principal's secret from standard input")
     login.add_argument("--certificate", type=Path, metavar="PEM",
                        help="service principal certificate with its private key (PEM)")
+    login.add_argument("--expires", type=_expiry, metavar="DATE",
+                       help="with --pat-stdin: when the PAT expires (YYYY-MM-DD), for "
+                       "azrepos status to warn before it does")
     login.add_argument("--no-launch", action="store_true",
                        help="with --browser: print an address to open on any machine, then "
                        "read back the address the browser ended on (SSH sessions, containers)")
@@ -61,14 +63,26 @@ def register(commands: argparse._SubParsersAction) -> None:
     logout.add_argument("--json", action="store_true")
     logout.set_defaults(handler=run_logout, pat_stdin=False)
 
-    status = commands.add_parser("status", help="who is signed in, where, and until when")
-    status.add_argument("--json", action="store_true")
-    status.set_defaults(handler=run_status)
+
+
+def _expiry(text: str) -> int:
+    """A date (or ISO time, UTC) as epoch seconds, git's ``password_expiry_utc`` unit."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2027-03-31") from None
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
 
 
 def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
     credential = PatCredential(read_pat(sys.stdin), "PAT from standard input")
-    if ctx.store.get(store_key(ctx.org)) == credential.pat:  # idempotent: nothing to write
+    details = {"password_expiry_utc": str(args.expires)} if args.expires else {}
+    known = pat_details.details_for(pat_details.load_all(), ctx.org.url)
+    if ctx.store.get(store_key(ctx.org)) == credential.pat and (
+            not details or known.get("password_expiry_utc") == details["password_expiry_utc"]):
+        # idempotent: nothing to write
         emit(args.json, {"changed": False, "org_url": ctx.org.url, "store": ctx.store.name,
                          "method": "pat"},
              f"unchanged: this PAT is already stored in {ctx.store.location} for {ctx.org.url}")
@@ -81,7 +95,7 @@ def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
             warn(f"this PAT lacks {scope}, so {purpose} will be refused; fix: create a PAT "
                  f"for {ctx.org.url} with that scope and run this again")
     ctx.store.set(store_key(ctx.org), credential.pat)
-    pat_details.forget(ctx.org.url)  # the old PAT's user name and expiry are not this one's
+    pat_details.save(ctx.org.url, details)  # the old PAT's user name and expiry are not this one's
     emit(args.json, {"changed": True, "org_url": ctx.org.url, "store": ctx.store.name,
                      "method": "pat"},
          f"PAT{who} stored in {ctx.store.location} for {ctx.org.url}")
@@ -123,6 +137,8 @@ def _login_entra(args: argparse.Namespace, ctx: OrgContext) -> int:
 
     if args.client_secret_stdin and not args.service_principal:
         raise UsageError("--client-secret-stdin goes with --service-principal CLIENT_ID")
+    if args.expires is not None:
+        raise UsageError("--expires goes with --pat-stdin (an Entra sign-in renews itself)")
     if (args.no_launch or args.port is not None) and args.flow != "browser":
         raise UsageError("--no-launch and --port go with --browser",
                          hint=f"azrepos login --org {ctx.org.url} --browser --no-launch")
@@ -184,25 +200,4 @@ def run_logout(args: argparse.Namespace) -> int:
     changed = removed or account is not None
     emit(args.json, {"changed": changed, "org_url": ctx.org.url},
          f"{'signed out' if changed else 'nothing to forget'} for {ctx.org.url}")
-    return 0
-
-
-def run_status(args: argparse.Namespace) -> int:
-    rows = []
-    for account in accounts.load_all().values():
-        row = {"org_url": account.org_url, "user": account.username or account.flow,
-               "method": f"entra:{account.flow}", "tenant": account.tenant}
-        cached = cached_access_token(account)  # no network: status only reports
-        row["valid_until"] = format_time_epoch(cached[1]) if cached else None
-        rows.append(row)
-    from ..connection import secret_store
-    from ..secretstore.selection import pat_org
-
-    store = secret_store().store
-    rows += [{"org_url": org, "user": None, "method": f"pat:{store.name}", "valid_until": None}
-             for org in map(pat_org, store.names()) if org]
-    text = "\n".join(
-        f"{r['org_url']}  {r['method']}  {r['user'] or ''}  "
-        f"{('until ' + r['valid_until']) if r['valid_until'] else ''}".rstrip() for r in rows)
-    emit(args.json, {"changed": False, "signed_in": rows}, text or "not signed in anywhere")
     return 0

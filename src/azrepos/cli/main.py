@@ -21,6 +21,7 @@ from . import (
     sandbox,
     setup,
     ssh_key,
+    status,
     whoami,
 )
 
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
     for module in (whoami, ssh_key, login, configure_git, doctor, hooks, sandbox, exec_git,
-                   repos, setup):
+                   repos, setup, status):
         module.register(commands)
     return parser
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..rest.models import SessionToken, format_time
-from ..sshkeys import host_setup, key_files
+from ..sshkeys import host_setup, key_files, registrations
 from ..sshkeys.public_key import fingerprint_of, parse
 from ..sshkeys.sync import (
     DEFAULT_RENEW_WITHIN_DAYS,
@@ -123,6 +123,13 @@ def _configure_ssh(args: argparse.Namespace, ctx: OrgContext, key_path: Path) ->
     return host_setup.configure(Path.home(), ctx.org, key_path, target)
 
 
+def _remember(org_url: str, result: SyncResult) -> None:
+    """What the service just said of the key, for ``azrepos status`` to read offline."""
+    document = result.to_json()
+    registrations.remember(org_url, result.fingerprint,
+                           result.action not in ("revoked", "absent"), document["valid_to"])
+
+
 def _outcome(result: SyncResult, extra_changed: bool = False) -> tuple[dict[str, Any], str]:
     """The JSON document and the text line for one key result."""
     document = result.to_json()
@@ -153,6 +160,7 @@ def add_key(args: argparse.Namespace, ctx: OrgContext) -> tuple[dict[str, Any], 
         key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
         renew_within_days=args.renew_within_days,
         on_switch=lambda path: _configure_ssh(args, ctx, path))
+    _remember(ctx.org.url, result)
     return _outcome(result, _configure_ssh(args, ctx, key_path))
 
 
@@ -173,6 +181,7 @@ def run_remove(args: argparse.Namespace) -> int:
         fingerprint = (parse(pub.read_text(encoding="utf-8")) if pub.is_file()
                        else key_files.load(path).public).fingerprint
     result = KeySync(ctx.client).absent(fingerprint)
+    _remember(ctx.org.url, result)
     _report(args, result)
     return 0
 
@@ -185,5 +194,6 @@ def run_rotate(args: argparse.Namespace) -> int:
         key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
         on_switch=lambda path: _configure_ssh(args, ctx, path))
     assert result is not None  # resume_only is off: a rotation always happens
+    _remember(ctx.org.url, result)
     _report(args, result)
     return 0

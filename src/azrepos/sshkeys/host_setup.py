@@ -95,8 +95,10 @@ def _dump(data: dict[str, dict[str, object]]) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
-def _entry(target: SshTarget, key_path: Path) -> dict[str, object]:
+def _entry(target: SshTarget, key_path: Path, org_url: str | None) -> dict[str, object]:
     entry: dict[str, object] = {**asdict(target), "identity_file": str(key_path)}
+    if org_url:  # for azrepos status: a Server's SSH host does not say its HTTPS URL
+        entry["org_url"] = org_url
     entry.pop("host_key", None)  # pinned in known_hosts; the record only names the endpoint
     return entry
 
@@ -119,14 +121,15 @@ def _save(home: Path, data: dict[str, dict[str, object]]) -> bool:
     return True
 
 
-def record_text(existing: str, *, add: Mapping[str, tuple[SshTarget, Path]] | None = None,
+def record_text(existing: str, *,
+                add: Mapping[str, tuple[SshTarget, Path, str | None]] | None = None,
                 remove: Iterable[str] = (), where: str = state_files.SSH_HOSTS) -> str:
     """The record's text after recording ``add`` (organization name: endpoint and key) and
     forgetting ``remove``, for a face that writes the file itself (the ssh_key role, on its
     target); other organizations' entries stay. Empty when no organization is left."""
     data = _parse(existing, where)
-    for name, (target, key_path) in (add or {}).items():
-        data[name] = _entry(target, key_path)
+    for name, (target, key_path, org_url) in (add or {}).items():
+        data[name] = _entry(target, key_path, org_url)
     for name in remove:
         data.pop(name, None)
     return _dump(data) if data else ""
@@ -157,7 +160,7 @@ def _render(home: Path, data: dict[str, dict[str, object]]) -> bool:
 def configure(home: Path, org: Organization, key_path: Path, target: SshTarget) -> bool:
     """Record the org's key, render ``~/.ssh/config`` and pin the host key; True if changed."""
     data = _load(home)
-    data[org.name] = _entry(target, key_path)
+    data[org.name] = _entry(target, key_path, org.url)
     changed = _save(home, data)
     changed |= _render(home, data)
     if target.host_key and target.host_key_fingerprint:
@@ -165,6 +168,11 @@ def configure(home: Path, org: Organization, key_path: Path, target: SshTarget) 
         changed |= known_hosts.pin(home / ".ssh" / "known_hosts", names, target.host_key,
                                    target.host_key_fingerprint)
     return changed
+
+
+def recorded(home: Path) -> dict[str, dict[str, object]]:
+    """Every organization (by name) with an SSH key set up here, and its endpoint and key."""
+    return _load(home)
 
 
 def identity_file(home: Path, org: Organization) -> Path | None:
