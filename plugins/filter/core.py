@@ -20,6 +20,7 @@
 - ``ssh_hosts_file`` and ``ssh_hosts_record``: where the core records which key serves which
   organization over SSH (``~/.config/azrepos/ssh-hosts.json``, read by ``azrepos clone
   --transport auto``) and that record's text, from ``azrepos.sshkeys.host_setup``.
+- ``report_entry``: what the fleet report needs of one host's variables, and nothing else.
 - ``gcm_probe_paths`` and ``gcm_settings``: what to look at on a target, and GCM's settings
   for the machine it shows (store, cache options, sign-in flow, credential type), from
   ``azrepos.machine.environment`` and ``azrepos.gitconfig.gcm_settings`` (the CLI's rule).
@@ -232,6 +233,17 @@ def gcm_settings(probe: dict, credential_type: str = "", msauth_flow: str = "",
             "reason": environment.gcm_store_for(machine).reason}
 
 
+def report_entry(host_vars: dict) -> dict:
+    """``hostvars[host] | azrepos.devenv.report_entry``: the three things the fleet report
+    needs of a host (its name, developer and status result), so nothing else of its variables
+    reaches the report module."""
+    result = host_vars.get("azrepos_report_status")
+    if not isinstance(result, dict):
+        result = {"failed": True, "msg": "no status was read (the play did not reach it)"}
+    return {"host": str(host_vars.get("inventory_hostname", "")),
+            "user": str(host_vars.get("azrepos_user", "")), "result": dict(result)}
+
+
 class FilterModule:
     def filters(self) -> dict:
         return {
@@ -246,6 +258,7 @@ class FilterModule:
             "ssh_key_defaults": ssh_key_defaults,
             "ssh_key_files": ssh_key_files,
             "managed_block_marker": managed_block_marker,
+            "report_entry": report_entry,
             "gcm_probe_paths": gcm_probe_paths,
             "gcm_settings": gcm_settings,
         }

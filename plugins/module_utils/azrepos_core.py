@@ -35,6 +35,8 @@ try:
         checked_days,
         registered_with,
     )
+    from azrepos.status import document as status_document
+    from azrepos.status import report as fleet_report
     from azrepos.urls import parse_org_url
 except ImportError:
     HAS_AZREPOS = False
@@ -45,6 +47,7 @@ except ImportError:
     ScrubbingFilter = format_time = parse_org_url = parse_public_key = None
     registered_with = require_azure_compatible = scrub = checked_days = None
     DEFAULT_RENEW_WITHIN_DAYS = DEFAULT_VALID_DAYS = key_files = rotation = None
+    status_document = fleet_report = None
     list_repositories = repository_json = None
 else:
     HAS_AZREPOS = True
@@ -64,6 +67,7 @@ __all__ = [
     "Secret",
     "auth_argument_spec",
     "checked_days",
+    "fleet_report",
     "format_time",
     "key_files",
     "list_repositories",
@@ -77,6 +81,7 @@ __all__ = [
     "rotation",
     "run_reporting",
     "scrub",
+    "status_document",
 ]
 
 
