@@ -91,13 +91,14 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
     run_reporting,
 )
 
+DOCUMENT_KEYS = ("azrepos_version", "git_version", "gcm_version", "organizations", "problems",
+                 "checked_at")
+
 
 def _host_entry(item):
     result = item.get("result") or {}
-    document = None if result.get("unreachable") or result.get("failed") else {
-        k: v for k, v in result.items() if k in ("azrepos_version", "git_version",
-                                                  "gcm_version", "organizations", "problems",
-                                                  "checked_at")}
+    failed = result.get("unreachable") or result.get("failed")
+    document = None if failed else {k: v for k, v in result.items() if k in DOCUMENT_KEYS}
     return {"host": item.get("host"), "user": item.get("user"), "status": document,
             "unreachable": bool(result.get("unreachable")),
             "error": result.get("msg") if document is None else None}
