@@ -33,6 +33,7 @@ try:
         DEFAULT_VALID_DAYS,
         KeySync,
         checked_days,
+        days_left,
         registered_with,
     )
     from azrepos.status import document as status_document
@@ -45,7 +46,7 @@ except ImportError:
     ApiError = AzreposError = type("AzreposError", (Exception,), {})
     BearerCredential = PatCredential = KeySync = Secret = profile_for = resolve_credential = None
     ScrubbingFilter = format_time = parse_org_url = parse_public_key = None
-    registered_with = require_azure_compatible = scrub = checked_days = None
+    registered_with = require_azure_compatible = scrub = checked_days = days_left = None
     DEFAULT_RENEW_WITHIN_DAYS = DEFAULT_VALID_DAYS = key_files = rotation = None
     status_document = fleet_report = None
     list_repositories = repository_json = None
@@ -67,6 +68,7 @@ __all__ = [
     "Secret",
     "auth_argument_spec",
     "checked_days",
+    "days_left",
     "fleet_report",
     "format_time",
     "key_files",

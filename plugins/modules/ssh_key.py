@@ -131,6 +131,9 @@ key:
     valid_to:
       description: When it expires (UTC, ISO 8601).
       type: str
+    days_left:
+      description: Whole days until it expires (negative once it has); null without an end.
+      type: int
 revoked_ids:
   description: The authorizationIds revoked by this run.
   returned: always
@@ -176,6 +179,7 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
     KeySync,
     auth_argument_spec,
     checked_days,
+    days_left,
     format_time,
     make_client,
     parse_public_key,
@@ -193,6 +197,7 @@ def _describe(token):
         "id": token.authorization_id,
         "name": token.display_name,
         "valid_to": format_time(token.valid_to) if token.valid_to else None,
+        "days_left": days_left(token),
     }
 
 

@@ -93,3 +93,26 @@ def test_a_role_rotation_killed_mid_switch_is_finished_by_the_next_present_run(p
     assert again["rc"] == 0, again["output"]
     assert again["stats"].get("changed") == 0, again["output"]
     assert playbooks.writes() == []
+
+
+def test_a_key_near_its_end_is_renewed_by_a_rotation_then_left_alone(playbooks):
+    home = playbooks.root / "home"
+    home.mkdir(exist_ok=True)
+    name = f"role renewal {uuid.uuid4().hex[:8]}"
+    key = home / ".ssh" / "id_rsa_azrepos"
+    first = run_role(playbooks, home, name, "present", extra={"ssh_key_valid_days": 20,
+                                                               "ssh_key_renew_before_days": 0})
+    assert first["rc"] == 0, first["output"]
+    old_fp = fingerprint(key.with_name(key.name + ".pub"))
+
+    renewed = run_role(playbooks, home, name, "present")  # 20 days left, renewed before 30
+    assert renewed["rc"] == 0, renewed["output"]
+    new_fp = fingerprint(key.with_name(key.name + ".pub"))
+    assert new_fp != old_fp
+    assert [k["fingerprint"] for k in keys_named(playbooks, name)] == [new_fp]
+
+    playbooks.clear_requests()
+    calm = run_role(playbooks, home, name, "present")  # 90 days left: nothing to do
+    assert calm["rc"] == 0, calm["output"]
+    assert calm["stats"].get("changed") == 0, calm["output"]
+    assert playbooks.writes() == []

@@ -54,3 +54,19 @@ def test_expires_goes_with_a_pat(user: User) -> None:
     bad = user.azrepos("login", "--org", user.org, "--pat-stdin", "--expires", "soon",
                        stdin="x" * 52 + "\n")
     assert bad.returncode == 2 and "not a date" in bad.stderr
+
+
+def test_rotate_if_expiring_within_rotates_only_when_due(pat_user: User) -> None:
+    user = pat_user
+    user.azrepos("ssh-key", "add", "--org", user.org, "--bits", "2048", "--valid-days", "20",
+                 *user.ssh_args(), check=True)
+    user.sandbox.admin("DELETE", "/_sandbox/requests")
+    calm = user.azrepos("ssh-key", "rotate", "--org", user.org, "--bits", "2048", "--json",
+                        "--if-expiring-within", "10", *user.ssh_args())
+    assert calm.returncode == 0 and json.loads(calm.stdout)["changed"] is False, calm.stderr
+    writes = [e for e in user.sandbox.admin("GET", "/_sandbox/requests")["value"]
+              if e["method"] not in ("GET", "HEAD")]
+    assert writes == []
+    due = user.azrepos("ssh-key", "rotate", "--org", user.org, "--bits", "2048", "--json",
+                       "--if-expiring-within", "30", *user.ssh_args())
+    assert due.returncode == 0 and json.loads(due.stdout)["action"] == "rotated", due.stderr

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..rest.models import SessionToken, format_time
-from ..sshkeys import host_setup, key_files, registrations
+from ..sshkeys import host_setup, key_files, registrations, rotation
 from ..sshkeys.public_key import fingerprint_of, parse
 from ..sshkeys.sync import (
     DEFAULT_RENEW_WITHIN_DAYS,
@@ -66,7 +66,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     which.add_argument("--key", type=Path, help="private or public key file")
     remove.set_defaults(handler=run_remove)
 
-    _key_parser(sub, "rotate", "new key, register it, switch, revoke the old", run_rotate)
+    rotate = _key_parser(sub, "rotate", "new key, register it, switch, revoke the old",
+                         run_rotate)
+    rotate.add_argument("--if-expiring-within", type=_days, metavar="DAYS",
+                        help="rotate only when the registered key ends within DAYS days "
+                        "(for a schedule); a rotation left unfinished is always finished")
 
 
 def renew_argument(parser: argparse.ArgumentParser) -> None:
@@ -190,7 +194,18 @@ def run_rotate(args: argparse.Namespace) -> int:
     ctx = OrgContext.of(args)
     key_path = (args.key or key_files.default_key_path()).expanduser()
     ctx.client.connection_data()  # a refused credential fails here, before KEY.next is made
-    result = KeySync(ctx.client).rotate(
+    sync = KeySync(ctx.client)
+    if args.if_expiring_within is not None and rotation.read_journal(key_path) is None:
+        local = key_files.load(key_path)
+        due, latest = sync.expiring(local.public.fingerprint, args.if_expiring_within)
+        if not due:
+            result = SyncResult("unchanged", local.public.fingerprint, latest, key_path=key_path)
+            document, _ = _outcome(result)
+            until = document["valid_to"] or "never registered here"
+            emit(args.json, document, f"unchanged: {local.public.fingerprint} is registered "
+                 f"until {until}, beyond {args.if_expiring_within} days")
+            return 0
+    result = sync.rotate(
         key_path, name=args.name or default_name(), bits=args.bits, valid_days=args.valid_days,
         on_switch=lambda path: _configure_ssh(args, ctx, path))
     assert result is not None  # resume_only is off: a rotation always happens

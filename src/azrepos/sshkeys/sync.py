@@ -59,6 +59,13 @@ class SyncResult:
         }
 
 
+def days_left(token: SessionToken, now: datetime | None = None) -> int | None:
+    """Whole days until the registration ends (negative once it has); None without an end."""
+    if token.valid_to is None:
+        return None
+    return int((token.valid_to - (now or datetime.now(UTC))).total_seconds() // 86400)
+
+
 def registered_with(tokens: list[SessionToken], fingerprint: str) -> list[SessionToken]:
     return [t for t in tokens if fingerprint_of(t.public_data) == fingerprint]
 
@@ -141,6 +148,14 @@ class KeySync:
                 self.client.revoke_ssh_key(token.authorization_id)
         return SyncResult("revoked", fingerprint, matches[0],
                           revoked=[t.authorization_id for t in matches])
+
+    def expiring(self, fingerprint: str, within_days: int) -> tuple[bool, SessionToken | None]:
+        """Whether the key's latest registration ends within ``within_days`` (and that
+        registration); a key that is not registered is not expiring (``add`` registers it)."""
+        matches = [t for t in registered_with(self._tokens(), fingerprint) if t.valid_to]
+        latest = max(matches, key=lambda t: t.valid_to, default=None)  # type: ignore[arg-type]
+        due = latest is not None and latest.valid_to <= self.now + timedelta(days=within_days)
+        return due, latest
 
     def add_local(
         self,
