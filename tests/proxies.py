@@ -59,10 +59,11 @@ class Proxy:
 
 
 @contextmanager
-def squid(folder: Path, *, user: str | None = None, password: str | None = None
-          ) -> Iterator[Proxy]:
+def squid(folder: Path, *, user: str | None = None, password: str | None = None,
+          hosts: dict[str, str] | None = None) -> Iterator[Proxy]:
     """squid in the foreground with a config of its own (never the system service); with
-    ``user``, Basic authentication through squid's own ``basic_ncsa_auth``."""
+    ``user``, Basic authentication through squid's own ``basic_ncsa_auth``; ``hosts`` are
+    names only the proxy resolves (its own hosts file)."""
     # Run as root, squid works as its own unprivileged user, which cannot enter pytest's 0700
     # folders: its files live in a folder of their own under /tmp, copied back at the end.
     work = Path(tempfile.mkdtemp(prefix="azrepos-squid-"))
@@ -77,6 +78,8 @@ def squid(folder: Path, *, user: str | None = None, password: str | None = None
         access = [f"auth_param basic program /usr/lib/squid/basic_ncsa_auth {work}/passwd",
                   "auth_param basic realm azrepos-test", "acl authed proxy_auth REQUIRED",
                   "http_access allow authed", "http_access deny all"]
+    (work / "hosts").write_text("".join(f"{ip} {name}\n" for name, ip in (hosts or {}).items()))
+    access.append(f"hosts_file {work}/hosts")
     config = work / "squid.conf"
     config.write_text("\n".join([
         f"http_port 127.0.0.1:{port}", f"pid_filename {work}/squid.pid",

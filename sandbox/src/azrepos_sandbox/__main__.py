@@ -24,10 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, required=True)
     parser.add_argument("--port", type=int, default=0, help="HTTPS port (0: any free one)")
     parser.add_argument("--ssh-port", type=int, default=0, help="sshd port (0: any free one)")
+    parser.add_argument("--host-name", help="a name for the HTTPS URLs and certificate instead "
+                        "of 127.0.0.1, for clients that reach it through a proxy mapping it")
     args = parser.parse_args(argv)
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` dumps every thread's stack
     try:
-        return run_sandbox(args.state_dir, args.port, args.ssh_port, ready=_announce)
+        return run_sandbox(args.state_dir, args.port, args.ssh_port, ready=_announce,
+                           host_name=args.host_name)
     except SandboxBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

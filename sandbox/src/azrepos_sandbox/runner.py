@@ -161,7 +161,7 @@ def _remove_info(path: Path) -> None:
 
 def run_sandbox(state_dir: Path, port: int = 0, ssh_port: int = 0,
                 ready: ReadyCallback | None = None, *,
-                stop: threading.Event | None = None) -> int:
+                stop: threading.Event | None = None, host_name: str | None = None) -> int:
     """Serve until SIGTERM/SIGINT (or ``stop`` is set); return 0 after a clean shutdown.
 
     ``ready`` is called with the sandbox.json contents once HTTPS and sshd both accept
@@ -171,11 +171,11 @@ def run_sandbox(state_dir: Path, port: int = 0, ssh_port: int = 0,
     private_folder(state_dir)
     flag = _StopFlag(stop)
     with _exclusive(state_dir), _file_log(state_dir), _stop_on_signals(flag):
-        return _serve(state_dir, port, ssh_port, ready, flag)
+        return _serve(state_dir, port, ssh_port, ready, flag, host_name)
 
 
 def _serve(state_dir: Path, port: int, ssh_port: int, ready: ReadyCallback | None,
-           stop: _StopFlag) -> int:
+           stop: _StopFlag, host_name: str | None = None) -> int:
     started = time.monotonic()
     info_path = state_dir / INFO_NAME
     # We hold the state dir's lock, so any sandbox.json here is stale: never let it look ready.
@@ -187,14 +187,15 @@ def _serve(state_dir: Path, port: int, ssh_port: int, ready: ReadyCallback | Non
     script: Path | None = None
     try:
         seeded = seed(store, state_dir)
-        tls = ensure_tls(state_dir)
+        tls = ensure_tls(state_dir, host_name)
         ssh_dir = state_dir / "ssh"
         private_folder(ssh_dir)
         host_key = ensure_host_key(ssh_dir)
         script = install_gate_script(state_dir, store.path)
 
         server = SandboxHTTPServer(port, tls)
-        base_url = f"https://127.0.0.1:{server.port}"
+        # Served on loopback; with host_name the URLs name it (a proxy maps it to loopback).
+        base_url = f"https://{host_name or '127.0.0.1'}:{server.port}"
         admin_token = secrets.token_urlsafe(32)
         entra = EntraStandIn.start(store, state_dir, seeded.org.tenant_id, base_url)
         server.app = build_app(store, seeded, base_url, state_dir, admin_token, entra)

@@ -73,15 +73,16 @@ class RunningSandbox:
 
 
 def start(state_dir: Path, *, port: int = 0, ssh_port: int = 0, timeout: float = 60,
-          log_path: Path | None = None, kind: type[RunningSandbox] = RunningSandbox
-          ) -> RunningSandbox:
+          log_path: Path | None = None, kind: type[RunningSandbox] = RunningSandbox,
+          host_name: str | None = None) -> RunningSandbox:
     state_dir.mkdir(parents=True, exist_ok=True)
     ready = state_dir / READY_FILE
     ready.unlink(missing_ok=True)
     log = open(log_path or state_dir / "sandbox.stderr", "ab")  # noqa: SIM115 - child keeps it
     process = subprocess.Popen(
         [sys.executable, "-m", "azrepos_sandbox", "--state-dir", str(state_dir),
-         "--port", str(port), "--ssh-port", str(ssh_port)],
+         "--port", str(port), "--ssh-port", str(ssh_port),
+         *(["--host-name", host_name] if host_name else [])],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
     )
     log.close()

@@ -60,15 +60,18 @@ def _load_ca(files: TlsFiles) -> tuple[x509.Certificate, ec.EllipticCurvePrivate
     return cert, key
 
 
+def _names(host_name: str | None) -> list[x509.GeneralName]:
+    names: list[x509.GeneralName] = [x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                     x509.DNSName("localhost")]
+    return [*names, x509.DNSName(host_name)] if host_name else names
+
+
 def _make_server(files: TlsFiles, ca_cert: x509.Certificate,
-                 ca_key: ec.EllipticCurvePrivateKey) -> None:
+                 ca_key: ec.EllipticCurvePrivateKey, host_name: str | None) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         certificate("127.0.0.1", key, 825, issuer=ca_cert.subject)
-        .add_extension(x509.SubjectAlternativeName([
-            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-            x509.DNSName("localhost"),
-        ]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(_names(host_name)), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
                        critical=False)
@@ -80,22 +83,26 @@ def _make_server(files: TlsFiles, ca_cert: x509.Certificate,
     replace_file(files.server_cert, cert_pem(cert), mode=0o644)
 
 
-def _server_cert_current(files: TlsFiles, ca_cert: x509.Certificate) -> bool:
+def _server_cert_current(files: TlsFiles, ca_cert: x509.Certificate,
+                         host_name: str | None) -> bool:
     if not (files.server_cert.exists() and files.server_key.exists()):
         return False
     cert = x509.load_pem_x509_certificate(files.server_cert.read_bytes())
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
-    return cert.issuer == ca_cert.subject and cert.not_valid_after_utc > soon
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return (cert.issuer == ca_cert.subject and cert.not_valid_after_utc > soon
+            and set(names) == set(_names(host_name)))
 
 
-def ensure_tls(state_dir: Path) -> TlsFiles:
-    """Create the CA and server certificate on first start; reuse them afterwards."""
+def ensure_tls(state_dir: Path, host_name: str | None = None) -> TlsFiles:
+    """Create the CA and server certificate on first start; reuse them afterwards (a new
+    server certificate when ``host_name``, an extra name for it, changed)."""
     files = tls_files(state_dir)
     files.ca_cert.parent.mkdir(mode=0o700, exist_ok=True)
     if files.ca_cert.exists() and files.ca_key.exists():
         ca_cert, ca_key = _load_ca(files)
     else:
         ca_cert, ca_key = _make_ca(files)
-    if not _server_cert_current(files, ca_cert):
-        _make_server(files, ca_cert, ca_key)
+    if not _server_cert_current(files, ca_cert, host_name):
+        _make_server(files, ca_cert, ca_key, host_name)
     return files
