@@ -16,6 +16,9 @@ from .errors import ConfigError
 from .redaction import Secret
 
 GIT_KEY = "http.proxy"
+# How to trust a CA, for every certificate failure (a TLS-inspecting proxy re-signs with its own).
+TRUST_HINT = ("trust its CA with AZREPOS_CA_BUNDLE or git's http.sslCAInfo (a TLS-inspecting "
+              "proxy's CA too)")
 ENV_ORDER = ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
 NO_PROXY_ENV = ("no_proxy", "NO_PROXY")
 

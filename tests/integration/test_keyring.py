@@ -34,7 +34,7 @@ printf '{request}' | {BIN}/git-credential-azrepos get
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "OS keyring" in done.stdout and "SecretService" in done.stdout
-    assert f"{ORG}  pat:keyring" in done.stdout
+    assert f"{ORG}: pat:keyring" in done.stdout
     assert f"password={PAT}" in done.stdout
     assert not (home / ".config" / "azrepos" / "secrets.json").exists()
     assert PAT not in done.stderr, shlex.quote(done.stderr)

@@ -121,13 +121,15 @@ def test_a_tls_inspecting_proxy_works_once_its_ca_is_trusted(office: User, inspe
     assert untrusted.returncode == 1
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
     assert "AZREPOS_CA_BUNDLE" in untrusted.stderr and "http.sslCAInfo" in untrusted.stderr
+    secret = office.sandbox.info["sp_client_secret"]
+    login_args = ("login", "--org", office.org, "--service-principal",
+                  office.sandbox.info["sp_client_id"], "--client-secret-stdin")
+    refused = office.azrepos(*login_args, stdin=secret + "\n")
+    assert refused.returncode == 1 and "AZREPOS_CA_BUNDLE" in refused.stderr
     office.env["AZREPOS_CA_BUNDLE"] = str(inspecting.ca_file)
     mark = inspecting.mark()
     assert whoami(office).returncode == 0
-    secret = office.sandbox.info["sp_client_secret"]
-    login = office.azrepos("login", "--org", office.org, "--service-principal",
-                           office.sandbox.info["sp_client_id"], "--client-secret-stdin",
-                           stdin=secret + "\n")
+    login = office.azrepos(*login_args, stdin=secret + "\n")
     assert login.returncode == 0, login.stderr
     clone = office.azrepos("exec", "--org", office.org, "--", "git", "clone", "-q",
                            office.sandbox.info["https_clone_url"], str(tmp_path / "clone"))

@@ -73,8 +73,10 @@ def test_a_profile_reads_git_config_once_and_feeds_the_client(
     policy = client.transport.policy
     assert (policy.read_timeout, policy.total_budget) == (7.0, 11.0)
     assert client.transport.session.pinned_verify == str(ca)
-    # azrepos's own CA wins, so git's http.sslCAInfo is not even read.
-    assert len(calls) == 1 and "--get-urlmatch" in calls[0]
+    # Two reads in all: the azrepos section, then git's http section (its proxy, and its CA,
+    # which azrepos's own CA beats here).
+    assert len(calls) == 2 and all("--get-urlmatch" in call for call in calls)
+    assert calls[1][-2:] == ["http", "https://tfs.example.com/tfs/C"]
 
 
 def _counting_git(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
@@ -104,8 +106,8 @@ def test_the_client_falls_back_to_gits_ca_for_the_url(
     client = profile.client(PatCredential(Secret("p" * 52), "test"))
     assert profile.ca_bundle is None
     assert client.transport.session.pinned_verify == str(ca)
-    assert len(calls) == 2
-    assert calls[1][-3:] == ["--get-urlmatch", "http.sslCAInfo", "https://tfs.example.com/tfs/C"]
+    assert len(calls) == 2  # the azrepos section, then git's http section (CA and proxy)
+    assert calls[1][-3:] == ["--get-urlmatch", "http", "https://tfs.example.com/tfs/C"]
     # Another organization's CA is not this one's; without any, the system CAs verify.
     other = profile_for("https://dev.azure.com/c").client(PatCredential(Secret("p" * 52), "t"))
     assert other.transport.session.pinned_verify is True
@@ -122,7 +124,7 @@ def test_git_ssl_cainfo_wins_over_gits_config_for_the_client(
     client = profile_for("https://tfs.example.com/tfs/C").client(
         PatCredential(Secret("p" * 52), "test"))
     assert client.transport.session.pinned_verify == str(env_ca)
-    assert len(calls) == 1  # the azrepos section only
+    assert len(calls) == 2  # the azrepos section, and git's http section for the proxy
 
 
 def test_an_explicit_ca_wins_over_settings(home: Path) -> None:

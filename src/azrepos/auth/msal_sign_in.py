@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AzreposError, ConfigError, UsageError
-from ..network import Network, proxy_failure
+from ..network import TRUST_HINT, Network, proxy_failure
 from ..redaction import Secret
 from . import accounts
 from .tenant import Authority
@@ -92,7 +92,7 @@ def _network(what: str, call: Callable[[], Any], network: Network | None = None)
         raise proxy_failure(str(exc), (network or Network()).proxy_choice()) from None
     except requests.exceptions.SSLError:
         raise ConfigError(f"{what}: the sign-in server's TLS certificate is not trusted",
-                          hint="point AZREPOS_CA_BUNDLE at the right CA bundle") from None
+                          hint=TRUST_HINT) from None
     except requests.RequestException as exc:
         raise ConfigError(f"{what}: cannot reach the sign-in server ({type(exc).__name__})",
                           hint="check the network and proxy, then try again") from None

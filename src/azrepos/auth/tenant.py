@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import ConfigError
-from ..network import Network, proxy_failure
+from ..network import TRUST_HINT, Network, proxy_failure
 
 MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 MSA_TENANT = "00000000-0000-0000-0000-000000000000"
@@ -61,6 +61,10 @@ def discover(org_url: str, network: Network) -> Authority:
                                  allow_redirects=False)
     except requests.exceptions.ProxyError as exc:
         raise proxy_failure(str(exc), network.proxy_choice()) from None
+    except requests.exceptions.SSLError:
+        raise ConfigError(f"cannot verify the TLS certificate of {org_url} "
+                          "(CERTIFICATE_VERIFY_FAILED)",
+                          hint=TRUST_HINT) from None
     except requests.RequestException as exc:
         raise ConfigError(f"cannot reach {org_url} to find its tenant: {type(exc).__name__}",
                           hint="check the URL and network, or pass --tenant") from None

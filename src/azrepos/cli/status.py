@@ -48,12 +48,14 @@ def _signed_in() -> list[dict[str, object]]:
 
 
 def _lines(document: dict[str, object]) -> list[str]:
+    methods = {str(row["org_url"]).lower(): row["method"]
+               for row in document["signed_in"]}  # type: ignore[attr-defined]
     lines = []
     for org in document["organizations"]:  # type: ignore[attr-defined]
         name = org.get("org_url") or org.get("org")
         credential, key = org["credential"], org["ssh_key"]
-        parts = [f"{credential['kind']}" + (f" {credential['account']}"
-                                            if credential["account"] else "")]
+        kind = methods.get(str(name).lower(), credential["kind"])  # e.g. pat:keyring
+        parts = [f"{kind}" + (f" {credential['account']}" if credential["account"] else "")]
         if credential["expires_at"]:
             parts.append(f"until {credential['expires_at']}")
         if key:

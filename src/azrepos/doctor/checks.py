@@ -20,7 +20,7 @@ from ..errors import AzreposError, ConfigError, CredentialMissing
 from ..git_command import config_get as git_config_get
 from ..git_command import run_git
 from ..machine import environment
-from ..network import proxy_failure
+from ..network import TRUST_HINT, proxy_failure
 from ..rest.client import AzureDevOpsClient
 from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of
@@ -118,7 +118,7 @@ def tls_check(ctx: Context) -> Check:
     except ssl.SSLCertVerificationError as exc:
         return Check("DNS and TLS", FAIL,
                      f"{host} resolves, but its TLS certificate is not trusted ({exc.reason})",
-                     "point AZREPOS_CA_BUNDLE and git's http.sslCAInfo at your CA bundle")
+                     TRUST_HINT)
     except OSError as exc:
         if proxy_url:  # the proxy is the only thing connected to directly
             failure = proxy_failure(str(exc), proxy)

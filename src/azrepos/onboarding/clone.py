@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import AzreposError, UsageError
 from ..git_command import run_git
+from ..network import TRUST_HINT
 from ..redaction import scrub
 from ..rest.models import GitRepository
 from ..urls import Organization, repo_https_url, repo_ssh_url, same_remote
@@ -92,6 +93,8 @@ def _fix_for(stderr: str, item: ClonePlan, org_url: str) -> str:
     if "authentication failed" in text or "could not read username" in text:
         return (f"sign in and set up the helper: azrepos login --org {org_url} && "
                 f"azrepos configure-git --org {org_url}")
+    if "ssl certificate" in text or "certificate problem" in text:
+        return TRUST_HINT
     if "disabled" in text:
         return "the repository is disabled; ask a project administrator to enable it"
     if "403" in text:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import requests
 
 from ..errors import AmbiguousWrite, AzreposError, RateLimited, ServiceUnavailable
-from ..network import choose, proxy_failure
+from ..network import TRUST_HINT, choose, proxy_failure
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,7 @@ class Transport:
                     raise ServiceUnavailable(
                         f"cannot verify the TLS certificate of {_host(url)} "
                         "(CERTIFICATE_VERIFY_FAILED)",
-                        hint="trust its CA with AZREPOS_CA_BUNDLE or git's http.sslCAInfo "
-                             "(a TLS-inspecting proxy's CA too)") from None
+                        hint=TRUST_HINT) from None
                 self._again_or_raise(attempt, self._backoff(attempt), deadline, problem,
                                      ServiceUnavailable(problem, hint="check the URL, DNS, proxy "
                                                         "and network, then try again"))
