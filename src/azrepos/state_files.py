@@ -60,6 +60,7 @@ PAT_DETAILS = "pat_details.json"  # git's user name and expiry for each stored P
 KEY_ENDPOINTS = "key_endpoints.json"  # which endpoint registered SSH keys, per organization
 SSH_HOSTS = "ssh-hosts.json"  # which key serves which organization over SSH
 KEY_REGISTRATIONS = "key_registrations.json"  # what the service last said of each key
+PULL_LAST_RUN = "pull_last_run.json"  # when pull mode last ran, and how it ended
 
 
 def load(file: str, *, private: bool = False) -> dict[str, object] | None:

@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "azrepos.config": SERVICE, "azrepos.machine": SERVICE, "azrepos.gitconfig": SERVICE,
     "azrepos.rendering": PRIMITIVE, "azrepos.secretscan": SERVICE, "azrepos.git_helper": SERVICE,
     "azrepos.connection": SERVICE, "azrepos.onboarding": SERVICE, "azrepos.status": SERVICE,
+    "azrepos.pull": SERVICE,
     "azrepos.rest": PRIMITIVE, "azrepos.secretstore": PRIMITIVE, "azrepos.fileio": PRIMITIVE,
     "azrepos.urls": PRIMITIVE, "azrepos.errors": PRIMITIVE, "azrepos.redaction": PRIMITIVE,
     "azrepos.state_files": PRIMITIVE, "azrepos.git_command": PRIMITIVE, "azrepos": PRIMITIVE,

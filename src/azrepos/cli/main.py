@@ -17,6 +17,7 @@ from . import (
     exec_git,
     hooks,
     login,
+    pull,
     repos,
     sandbox,
     setup,
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
     for module in (whoami, ssh_key, login, configure_git, doctor, hooks, sandbox, exec_git,
-                   repos, setup, status):
+                   repos, setup, status, pull):
         module.register(commands)
     return parser
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from ..git_command import read_config, run_git
 from ..git_helper import pat_details
 from ..hosts import CLOUD_HOST, CLOUD_SSH_HOST, LEGACY_SSH_HOST, LEGACY_SUFFIX, org_key
 from ..machine.gcm import find_gcm, wheel_binary
+from ..pull.run import PullRun, last_run, log_path
 from ..secretstore.selection import pat_org
 from ..sshkeys import host_setup, registrations
 from ..sshkeys.public_key import fingerprint_of
@@ -203,5 +204,11 @@ def build(*, now: datetime | None = None, home: Path | None = None,
             doc["org"] = url.removeprefix("name:")
         doc["problems"] = _problems(doc, machine.within_days)
         organizations.append(doc)
+    pulled = last_run()
+    if isinstance(pulled, dict):
+        machine.problems.append(f"state-file-damaged: {state_files.PULL_LAST_RUN}")
+    elif pulled is not None and pulled.result == "failed":
+        machine.problems.append(f"pull-failed (at {pulled.finished_at}, see {log_path()})")
     return {**_versions(), "checked_at": _iso(machine.now), "organizations": organizations,
+            "pull": asdict(pulled) if isinstance(pulled, PullRun) else None,
             "problems": machine.problems}

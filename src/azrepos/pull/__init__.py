@@ -1,0 +1,1 @@
+"""Pull mode: a machine keeps itself provisioned from a configuration repository."""
