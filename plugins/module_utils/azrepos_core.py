@@ -59,6 +59,7 @@ __all__ = [
     "DEFAULT_RENEW_WITHIN_DAYS",
     "DEFAULT_VALID_DAYS",
     "HAS_AZREPOS",
+    "TARGET_HINT",
     "ApiError",
     "AzreposError",
     "BearerCredential",
@@ -106,6 +107,9 @@ def install_hint(python, collection_dir=None):
 
 CONTROLLER_HINT = ("run the module on the controller with delegate_to: localhost and "
                    "ansible_python_interpreter: '{{ ansible_playbook_python }}'.")
+# For the modules that run on the target, where the credential_manager role installs azrepos.
+TARGET_HINT = ("point ansible_python_interpreter at the Python that has it (the "
+               "credential_manager role installs it in /opt/azrepos/venv).")
 
 
 def require_core(module, reason="to call the Azure DevOps REST API", where=CONTROLLER_HINT):

@@ -95,6 +95,7 @@ from pathlib import Path
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
+    TARGET_HINT,
     key_files,
     require_core,
     rotation,
@@ -153,9 +154,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    require_core(module, reason="to rotate the key files on the target",
-                 where="point ansible_python_interpreter at the Python that has it (the "
-                 "credential_manager role installs it in /opt/azrepos/venv).")
+    require_core(module, reason="to rotate the key files on the target", where=TARGET_HINT)
     module.exit_json(**run_reporting(module, run))
 
 

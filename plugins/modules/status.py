@@ -84,6 +84,7 @@ problems:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
+    TARGET_HINT,
     require_core,
     run_reporting,
     status_document,
@@ -101,9 +102,7 @@ def main():
                            supports_check_mode=True)
     if (module.params["within_days"] or 0) < 0:
         module.fail_json(msg=f"within_days must be 0 or more, not {module.params['within_days']}")
-    require_core(module, reason="to read the machine's azrepos status",
-                 where="point ansible_python_interpreter at the Python that has it (the "
-                 "credential_manager role installs it in /opt/azrepos/venv).")
+    require_core(module, reason="to read the machine's azrepos status", where=TARGET_HINT)
     module.exit_json(**run_reporting(module, run))
 
 
