@@ -54,7 +54,10 @@ def test_launchd_agent_is_a_valid_property_list(playbooks) -> None:
     assert agent["StartInterval"] == 3600 and agent["RunAtLoad"] is True
 
 
-@pytest.mark.parametrize("url", ["", "https://alice:s3cret@dev.azure.com/contoso/P/_git/R"])
+WITH_CREDENTIAL = "https://alice:s3cret@dev.azure.com/contoso/P/_git/R"  # azrepos: allow-secret
+
+
+@pytest.mark.parametrize("url", ["", WITH_CREDENTIAL])
 def test_a_missing_url_or_one_with_a_credential_is_refused(playbooks, url: str) -> None:
     run = playbooks.run(role_tasks(playbooks.root / "home", pull_repo_url=url),
                         json_output=False)
