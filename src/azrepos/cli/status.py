@@ -9,9 +9,9 @@ from ..auth import accounts
 from ..auth.token_cache import cached_access_token
 from ..connection import secret_store
 from ..errors import UsageError
-from ..rest.models import format_time
 from ..secretstore.selection import pat_org
 from ..status.document import SOON_DAYS, build
+from .login import format_time_epoch
 from .output import emit
 
 
@@ -32,15 +32,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _signed_in() -> list[dict[str, object]]:
     """The list earlier versions printed; kept for the scripts that read it."""
-    from datetime import UTC, datetime
-
     rows: list[dict[str, object]] = []
     for account in accounts.load_all().values():
         cached = cached_access_token(account)  # no network: status only reports
         rows.append({"org_url": account.org_url, "user": account.username or account.flow,
                      "method": f"entra:{account.flow}", "tenant": account.tenant,
-                     "valid_until": format_time(datetime.fromtimestamp(cached[1], UTC))
-                     if cached else None})
+                     "valid_until": format_time_epoch(cached[1]) if cached else None})
     store = secret_store().store
     rows += [{"org_url": org, "user": None, "method": f"pat:{store.name}", "valid_until": None}
              for org in map(pat_org, store.names()) if org]

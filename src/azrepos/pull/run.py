@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import state_files
 from ..errors import ConfigError, UsageError
 from ..fileio import ensure_private_dir, write_atomic
+from ..rest.models import format_time
 
 _RECAP = re.compile(r"^\S+\s*:\s*ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
@@ -93,9 +94,8 @@ def pull(argv: list[str], *, timeout: float = 3600) -> PullRun:
     log = log_path()
     log.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with log.open("a", encoding="utf-8") as handle:
-        handle.write(f"=== {started:%Y-%m-%dT%H:%M:%SZ} {result} (exit {code})\n{output}\n")
-    run = PullRun(f"{started:%Y-%m-%dT%H:%M:%SZ}", f"{finished:%Y-%m-%dT%H:%M:%SZ}", code,
-                  result, changed)
+        handle.write(f"=== {format_time(started)} {result} (exit {code})\n{output}\n")
+    run = PullRun(format_time(started), format_time(finished), code, result, changed)
     ensure_private_dir(Path(state_files.config_dir()))
     write_atomic(Path(state_files.path(state_files.PULL_LAST_RUN)),
                  json.dumps(asdict(run), indent=1, sort_keys=True) + "\n", mode=0o600)

@@ -18,6 +18,11 @@ def format_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def days_until(moment: datetime | None, now: datetime) -> int | None:
+    """Whole days from ``now`` to ``moment`` (negative once it passed); None without one."""
+    return None if moment is None else int((moment - now).total_seconds() // 86400)
+
+
 @dataclass(frozen=True)
 class Identity:
     id: str

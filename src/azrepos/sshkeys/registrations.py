@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import state_files
 from ..fileio import ensure_private_dir, write_atomic
 from ..hosts import org_key
+from ..rest.models import format_time
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def lookup(org_url: str, fingerprint: str, known: dict[str, Registration] | None
 def remember(org_url: str, fingerprint: str, registered: bool, valid_to: str | None,
              now: datetime | None = None) -> None:
     data = {k: asdict(v) for k, v in load_all().items()}
-    checked = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    checked = format_time(now or datetime.now(UTC))
     data[_key(org_url, fingerprint)] = asdict(Registration(registered, valid_to, checked))
     ensure_private_dir(Path(state_files.config_dir()))
     write_atomic(_path(), json.dumps(data, indent=1, sort_keys=True) + "\n", mode=0o600)

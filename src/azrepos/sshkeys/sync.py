@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import AmbiguousWrite, ApiError, ConfigError, UsageError
 from ..rest.client import AzureDevOpsClient
-from ..rest.models import SessionToken, format_time
+from ..rest.models import SessionToken, days_until, format_time
 from . import key_files, rotation
 from .public_key import PublicKey, fingerprint_of, require_azure_compatible
 
@@ -61,9 +61,7 @@ class SyncResult:
 
 def days_left(token: SessionToken, now: datetime | None = None) -> int | None:
     """Whole days until the registration ends (negative once it has); None without an end."""
-    if token.valid_to is None:
-        return None
-    return int((token.valid_to - (now or datetime.now(UTC))).total_seconds() // 86400)
+    return days_until(token.valid_to, now or datetime.now(UTC))
 
 
 def registered_with(tokens: list[SessionToken], fingerprint: str) -> list[SessionToken]:

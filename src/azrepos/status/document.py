@@ -20,6 +20,7 @@ from ..git_helper import pat_details
 from ..hosts import CLOUD_HOST, CLOUD_SSH_HOST, LEGACY_SSH_HOST, LEGACY_SUFFIX, org_key
 from ..machine.gcm import find_gcm, wheel_binary
 from ..pull.run import PullRun, last_run, log_path
+from ..rest.models import days_until, format_time, parse_time
 from ..secretstore.selection import pat_org
 from ..sshkeys import host_setup, registrations
 from ..sshkeys.public_key import fingerprint_of
@@ -39,24 +40,18 @@ class Machine:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
-
-
-def _days_left(moment: datetime | None, now: datetime) -> int | None:
-    return None if moment is None else int((moment - now).total_seconds() // 86400)
+    return format_time(moment) if moment else None
 
 
 def _parse_time(text: object) -> datetime | None:
+    """An ISO 8601 time, or git's ``password_expiry_utc`` (epoch seconds); None if neither."""
     raw = str(text or "").strip()
-    if not raw:
-        return None
-    if raw.isdigit():  # git's password_expiry_utc: epoch seconds
+    if raw.isdigit():
         return datetime.fromtimestamp(int(raw), UTC)
     try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return parse_time(raw)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _versions() -> dict[str, str | None]:
@@ -129,7 +124,7 @@ def _credential(org_url: str, account: accounts.Account | None, pat_orgs: set[st
         stored = pat_details.details_for(details, org_url)
         expires = _parse_time(stored.get("password_expiry_utc"))
         return {"kind": "pat", "account": stored.get("username"), "expires_at": _iso(expires),
-                "days_left": _days_left(expires, machine.now)}
+                "days_left": days_until(expires, machine.now)}
     return {"kind": "none", "account": None, "expires_at": None, "days_left": None}
 
 
@@ -146,7 +141,7 @@ def _key(org_url: str, entry: dict[str, object] | None, known: dict[str, registr
     valid_to = _parse_time(said.valid_to) if said else None
     return {"path": str(path), "present": path.is_file(), "fingerprint": fingerprint,
             "registered": said.registered if said else None, "valid_to": _iso(valid_to),
-            "days_left": _days_left(valid_to, machine.now),
+            "days_left": days_until(valid_to, machine.now),
             "checked_at": said.checked_at if said else None}
 
 

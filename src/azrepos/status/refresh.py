@@ -8,6 +8,7 @@ from typing import Any
 from ..auth.chain import resolve_credential
 from ..connection import profile_for
 from ..errors import AzreposError
+from ..rest.models import format_time
 from ..sshkeys import registrations
 from ..sshkeys.sync import registered_with
 
@@ -30,6 +31,6 @@ def refresh(organizations: list[dict[str, Any]]) -> list[str]:
             continue
         latest = max((t for t in tokens if t.valid_to), key=lambda t: t.valid_to, default=None)
         registrations.remember(org["org_url"], key["fingerprint"], bool(tokens),
-                               latest.valid_to.strftime("%Y-%m-%dT%H:%M:%SZ")
+                               format_time(latest.valid_to)
                                if latest and latest.valid_to else None)
     return problems

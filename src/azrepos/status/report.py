@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..fileio import write_atomic
+from ..rest.models import format_time, parse_time
 
 FILES = ("fleet-report.json", "fleet-report.csv", "fleet-report.html")
 WEEKS = 12  # the chart's horizon
@@ -95,8 +96,10 @@ def _expiries_per_week(table: list[Row], now: datetime) -> list[int]:
             if not stamp:
                 continue
             try:
-                moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+                moment = parse_time(stamp)
             except ValueError:
+                continue
+            if moment is None:
                 continue
             week = (moment - now) // timedelta(weeks=1)
             if 0 <= week < WEEKS:
@@ -154,7 +157,7 @@ def write(report_dir: Path, hosts: list[dict[str, Any]], now: datetime | None = 
     check_writable(report_dir)
     table = rows(hosts)
     texts = {
-        FILES[0]: json.dumps({"generated_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        FILES[0]: json.dumps({"generated_at": format_time(moment),
                               "hosts": hosts, "rows": [asdict(r) for r in table]},
                              indent=1, sort_keys=True) + "\n",
         FILES[1]: _csv(table),
