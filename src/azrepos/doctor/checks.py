@@ -20,14 +20,13 @@ from ..errors import AzreposError, ConfigError, CredentialMissing
 from ..git_command import config_get as git_config_get
 from ..git_command import run_git
 from ..machine import environment
+from ..machine.gcm import helper_kind
 from ..network import TRUST_HINT, proxy_failure
 from ..rest.client import AzureDevOpsClient
 from ..sshkeys import host_setup, key_files
 from ..sshkeys.public_key import fingerprint_of
 from ..urls import Organization, RepoRef
 from .result import FAIL, PASS, SKIP, WARN, Check
-
-HELPERS = ("git-credential-azrepos", "azrepos", "git-credential-manager", "manager")
 
 
 @dataclass
@@ -248,7 +247,7 @@ def gitconfig_check(ctx: Context) -> Check:
     problems = []
     if not effective:
         problems.append("no credential helper applies to this URL")
-    elif not any(name in effective for name in HELPERS):
+    elif helper_kind(effective) is None:
         problems.append(f"the helper git uses here is {Path(effective.split()[0]).name}")
     if any(h.strip() == "store" or h.startswith("store ") for h in helpers):
         problems.append("credential.helper=store keeps passwords in plain text")

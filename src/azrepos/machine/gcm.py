@@ -23,3 +23,10 @@ def find_gcm() -> str | None:
     if binary is not None and os.access(binary, os.X_OK):
         return str(binary)
     return shutil.which("git-credential-manager")
+
+
+def helper_kind(value: str) -> str | None:
+    """Which helper a ``credential.helper`` value names: ``azrepos``, ``gcm``, or neither."""
+    if "azrepos" in value:
+        return "azrepos"
+    return "gcm" if "manager" in value else None  # git-credential-manager, GCM's "manager"

@@ -18,7 +18,7 @@ from ..errors import AzreposError
 from ..git_command import read_config, run_git
 from ..git_helper import pat_details
 from ..hosts import CLOUD_HOST, CLOUD_SSH_HOST, LEGACY_SSH_HOST, LEGACY_SUFFIX, org_key
-from ..machine.gcm import find_gcm, wheel_binary
+from ..machine.gcm import find_gcm, helper_kind, wheel_binary
 from ..pull.run import PullRun, last_run, log_path
 from ..rest.models import days_until, format_time, parse_time
 from ..secretstore.selection import pat_org
@@ -86,14 +86,7 @@ def _helper_for(org_url: str, helpers: list[tuple[str, str]]) -> dict[str, Any]:
         if scope and not (url == scope or url.startswith(scope + "/")):
             continue
         chain = [] if not value else [*chain, value]
-    name = None
-    for value in reversed(chain):
-        if "azrepos" in value:
-            name = "azrepos"
-        elif "credential-manager" in value or value.split()[0] in ("manager", "manager-core"):
-            name = "gcm"
-        if name:
-            break
+    name = next(filter(None, map(helper_kind, reversed(chain))), None)
     return {"configured": name is not None, "name": name}
 
 
