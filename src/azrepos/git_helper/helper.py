@@ -17,7 +17,7 @@ from ..auth.chain import resolve_credential
 from ..auth.credentials import Credential, PatCredential
 from ..auth.order import environment_pat, pipeline_token
 from ..auth.pat_input import store_key
-from ..connection import profile_of, secret_store
+from ..connection import ConnectionProfile, profile_of, secret_store
 from ..errors import AzreposError, CredentialMissing
 from ..hosts import org_key
 from ..redaction import Secret
@@ -60,9 +60,8 @@ def can_prompt() -> bool:
         return False
 
 
-
-
-def interactive_sign_in(org: Organization) -> tuple[Secret, int] | None:
+def interactive_sign_in(org: Organization, profile: ConnectionProfile
+                        ) -> tuple[Secret, int] | None:
     """The sign-in ``azrepos login`` would start here (browser on a desktop, else device
     code, with the Conditional Access rule), spoken on stderr."""
     from ..auth.msal_sign_in import (
@@ -74,7 +73,6 @@ def interactive_sign_in(org: Organization) -> tuple[Secret, int] | None:
     from ..auth.tenant import discover
 
     try:
-        profile = profile_of(org)
         signin = EntraSignIn(org.url, discover(org.url, profile.network), network=profile.network)
         how = BrowserSignIn(profile.settings.seconds("signin_timeout"), say)
         token = sign_in_interactively(signin, default_flow(), say, how)
@@ -84,10 +82,10 @@ def interactive_sign_in(org: Organization) -> tuple[Secret, int] | None:
     return token.access_token, token.expires_on
 
 
-def chosen_credential(org: Organization, stores: LazySecretStore) -> Credential | None:
+def chosen_credential(org: Organization, stores: LazySecretStore, profile: ConnectionProfile
+                      ) -> Credential | None:
     try:
-        return resolve_credential(org, open_store=lambda: stores.store,
-                                  network=profile_of(org).network)
+        return resolve_credential(org, open_store=lambda: stores.store, network=profile.network)
     except CredentialMissing:
         return None
     except AzreposError as exc:  # e.g. the Entra sign-in needs renewing: say it, go on
@@ -97,7 +95,8 @@ def chosen_credential(org: Organization, stores: LazySecretStore) -> Credential 
 
 def _get(attrs: protocol.Attributes, org: Organization, stores: LazySecretStore,
          stdout: TextIOBase) -> None:
-    credential = chosen_credential(org, stores)
+    profile = profile_of(org)  # one settings snapshot (git config read once) for both steps
+    credential = chosen_credential(org, stores, profile)
     if isinstance(credential, PatCredential):
         stored = (pat_details.details_for(pat_details.load_all(), org.url)
                   if credential.saved else None)
@@ -105,7 +104,7 @@ def _get(attrs: protocol.Attributes, org: Organization, stores: LazySecretStore,
         return
     token = credential.token() if credential is not None else None
     if token is None and can_prompt():
-        token = interactive_sign_in(org)
+        token = interactive_sign_in(org, profile)
     if token is not None:
         protocol.write(stdout, answer_token(attrs, org.name, token[0].reveal(), token[1]))
         return
