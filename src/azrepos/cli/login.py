@@ -13,7 +13,7 @@ from ..auth.pat_input import read_pat, store_key
 from ..auth.tenant import authority_from_tenant, discover
 from ..errors import AzreposError, UsageError
 from ..git_helper import pat_details
-from ..rest.models import format_time
+from ..rest.models import format_time, parse_time
 from .context import OrgContext, add_org_url_arguments
 from .output import emit, warn
 
@@ -67,13 +67,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _expiry(text: str) -> int:
     """A date (or ISO time, UTC) as epoch seconds, git's ``password_expiry_utc`` unit."""
-    from datetime import UTC, datetime
-
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = parse_time(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2027-03-31") from None
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+        moment = None
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2027-03-31")
+    return int(moment.timestamp())
 
 
 def _login_pat(args: argparse.Namespace, ctx: OrgContext) -> int:
