@@ -188,6 +188,5 @@ def make_client(module):
         given = BearerCredential.fixed(Secret(params["token"]), "the module's token option")
     elif params.get("pat"):
         given = PatCredential(Secret(params["pat"]), "PAT from the module's pat option")
-    credential = resolve_credential(profile.org, given=given, network=profile.network,
-                                    open_store=lambda: profile.secret_store().store)
+    credential = resolve_credential(profile, given=given)
     return profile.org, profile.client(credential)

@@ -5,33 +5,37 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import AzreposError, CredentialMissing
-from ..network import Network
 from ..redaction import Secret
 from ..secretstore.base import SecretStore
-from ..urls import Organization
 from . import accounts
 from .credentials import BearerCredential, Credential, PatCredential
 from .fresh_token import token_for
 from .order import PAT_ENV, PIPELINE_TOKEN_ENV, environment_pat, pipeline_token
 from .pat_input import read_pat, store_key
 
+if TYPE_CHECKING:
+    from ..connection import ConnectionProfile
+
 log = logging.getLogger(__name__)
 
 
 def resolve_credential(
-    org: Organization,
+    profile: ConnectionProfile,
     *,
-    open_store: Callable[[], SecretStore],
-    network: Network,
+    open_store: Callable[[], SecretStore] | None = None,
     pat_stdin: bool = False,
     stdin: TextIO | None = None,
     given: Credential | None = None,
 ) -> Credential:
-    """``given`` is a module's own ``token``/``pat`` option; raises CredentialMissing, or the
-    Entra sign-in's error when it was the only source and could not give a token."""
+    """The organization's credential, reached through ``profile`` (its CA and proxy).
+    ``open_store`` opens the secret store (default: the profile's); ``given`` is a module's own
+    ``token``/``pat`` option. Raises CredentialMissing, or the Entra sign-in's error when it
+    was the only source and could not give a token."""
+    org, network = profile.org, profile.network
+    store = open_store or (lambda: profile.secret_store().store)
     if given is not None:
         return given
     pat = environment_pat()
@@ -54,7 +58,7 @@ def resolve_credential(
                                     f"Entra sign-in of {who}")
         except AzreposError as exc:
             refused = exc
-    stored = open_store().get(store_key(org))
+    stored = store().get(store_key(org))
     if stored:
         if refused is not None:
             log.warning("the Entra sign-in for %s gave no token (%s); the stored PAT is used",
@@ -69,15 +73,17 @@ def resolve_credential(
     )
 
 
-def sources_present(org: Organization, open_store: Callable[[], SecretStore]) -> list[str]:
-    """The sources this machine has for ``org``, in the order they are tried (no network)."""
+def sources_present(profile: ConnectionProfile) -> list[str]:
+    """The sources this machine has for the organization, in the order they are tried (no
+    network)."""
+    org = profile.org
     found = [name for name, present in (
         (PAT_ENV, environment_pat()),
         (PIPELINE_TOKEN_ENV, pipeline_token()),
         ("Entra sign-in", accounts.find(org.url)),
     ) if present]
     try:
-        if open_store().get(store_key(org)):
+        if profile.secret_store().store.get(store_key(org)):
             found.append("stored PAT")
     except AzreposError:
         pass

@@ -61,10 +61,8 @@ class OrgContext:
 
     @cached_property
     def credential(self) -> Credential:
-        return resolve_credential(
-            self.org, pat_stdin=self.pat_stdin, stdin=sys.stdin,
-            open_store=lambda: self.store, network=self.profile.network,
-        )
+        return resolve_credential(self.profile, pat_stdin=self.pat_stdin, stdin=sys.stdin,
+                                  open_store=lambda: self.store)
 
     @cached_property
     def client(self) -> AzureDevOpsClient:

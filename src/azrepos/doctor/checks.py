@@ -134,7 +134,7 @@ def credential_check(ctx: Context) -> Check:
     helper = git_config_get("credential.helper", ctx.org.url)
     if helper:
         sources.append(f"git helper {Path(helper.split()[0]).name}")
-    found = sources_present(ctx.org, lambda: ctx.profile.secret_store().store)
+    found = sources_present(ctx.profile)
     if not sources and not found:
         return Check("Credential", FAIL, "no credential source found",
                      f"azrepos login --org {ctx.org.url}   (or set {PAT_ENV})")
@@ -144,9 +144,7 @@ def credential_check(ctx: Context) -> Check:
 
 def rest_check(ctx: Context) -> Check:
     try:
-        credential = resolve_credential(ctx.org,
-                                        open_store=lambda: ctx.profile.secret_store().store,
-                                        network=ctx.profile.network)
+        credential = resolve_credential(ctx.profile)
         ctx.client = ctx.profile.client(credential)
         data = ctx.client.connection_data()
     except CredentialMissing:

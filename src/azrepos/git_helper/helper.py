@@ -82,10 +82,9 @@ def interactive_sign_in(org: Organization, profile: ConnectionProfile
     return token.access_token, token.expires_on
 
 
-def chosen_credential(org: Organization, stores: LazySecretStore, profile: ConnectionProfile
-                      ) -> Credential | None:
+def chosen_credential(stores: LazySecretStore, profile: ConnectionProfile) -> Credential | None:
     try:
-        return resolve_credential(org, open_store=lambda: stores.store, network=profile.network)
+        return resolve_credential(profile, open_store=lambda: stores.store)
     except CredentialMissing:
         return None
     except AzreposError as exc:  # e.g. the Entra sign-in needs renewing: say it, go on
@@ -96,7 +95,7 @@ def chosen_credential(org: Organization, stores: LazySecretStore, profile: Conne
 def _get(attrs: protocol.Attributes, org: Organization, stores: LazySecretStore,
          stdout: TextIOBase) -> None:
     profile = profile_of(org)  # one settings snapshot (git config read once) for both steps
-    credential = chosen_credential(org, stores, profile)
+    credential = chosen_credential(stores, profile)
     if isinstance(credential, PatCredential):
         stored = (pat_details.details_for(pat_details.load_all(), org.url)
                   if credential.saved else None)

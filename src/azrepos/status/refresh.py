@@ -22,8 +22,7 @@ def refresh(organizations: list[dict[str, Any]]) -> list[str]:
             continue
         try:
             profile = profile_for(org["org_url"])
-            credential = resolve_credential(profile.org, network=profile.network,
-                                            open_store=lambda p=profile: p.secret_store().store)
+            credential = resolve_credential(profile)
             tokens = registered_with(profile.client(credential).list_ssh_keys(),
                                      key["fingerprint"])
         except AzreposError as exc:
