@@ -7,6 +7,8 @@ the ssh connection with pipelining and ControlPersist, forks = fleet size, linea
    changed=0 and make no write to the REST API). Target: re-run <= 1/3 of the converge.
 2. Wall time of N containers (default 20) in one playbook run against 1 container.
    Target: 20 hosts <= 4x one host on 2 cores.
+3. playbooks/report.yml over the N containers: the controller's CPU and wall time per host,
+   against `ansible -m ping` over the same hosts (`--fleet 5` is the fleet scenario's size).
 
 Prints each time and the ratios. Needs the images from scripts/build-images (the sshd image
 is made from it once); takes minutes. `--connection podman` measures the podman connection
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -53,15 +56,38 @@ def containers(count: int) -> list[str]:
     return [f"azrepos-bench-{uuid.uuid4().hex[:6]}-{i}" for i in range(count)]
 
 
-def converge(folder: Path, forks: int, env: dict[str, str], plays: list[Path]) -> tuple[float, str]:
+def controller_run(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall time, the controller's CPU seconds (Ansible and its ssh clients; the containers'
+    processes are not its children) and the output of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    done = subprocess.run([str(VENV_BIN / "ansible-playbook"), "-i", str(folder), "-f", str(forks),
-                           *map(str, plays)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise SystemExit(f"ansible-playbook failed:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}")
-    return elapsed, done.stdout
+        raise SystemExit(f"{argv[0]} failed:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, done.stdout
+
+
+def converge(folder: Path, forks: int, env: dict[str, str], plays: list[Path]) -> tuple[float, str]:
+    elapsed, _, output = controller_run([str(VENV_BIN / "ansible-playbook"), "-i", str(folder),
+                                         "-f", str(forks), *map(str, plays)], env)
+    return elapsed, output
+
+
+def report_per_host(folder: Path, hosts: int, env: dict[str, str], work: Path) -> str:
+    """playbooks/report.yml over the fleet against `ansible -m ping` over the same hosts."""
+    ping = controller_run([str(VENV_BIN / "ansible"), "all", "-i", str(folder), "-f", str(hosts),
+                           "-m", "ansible.builtin.ping"], env)
+    report = controller_run([str(VENV_BIN / "ansible-playbook"), "-i", str(folder), "-f",
+                             str(hosts), str(ROOT / "playbooks" / "report.yml"),
+                             "-e", f"report_dir={work / 'report'}"], env)
+    assert (work / "report" / "fleet-report.html").exists(), "no report written"
+    return (f"report.yml over {hosts} hosts: {report[0]:5.1f} s wall, controller "
+            f"{report[1] / hosts:5.2f} CPU s per host ({report[0] / hosts:5.2f} wall s per host); "
+            f"anchor ping: {ping[1] / hosts:5.2f} CPU s per host; report / ping = "
+            f"{report[1] / ping[1]:.1f}x")
 
 
 class Fleet:
@@ -163,7 +189,8 @@ def main() -> int:
             many_again, _ = converge(many_inventory, args.fleet, env, PLAYS[1:])
             print(f"[{args.connection}] {args.fleet} containers' idempotent re-run: "
                   f"{many_again:6.1f} s against {again:6.1f} s for one: "
-                  f"{many_again / again:.1f}x")
+                  f"{many_again / again:.1f}x", flush=True)
+            print(f"[{args.connection}] " + report_per_host(many_inventory, args.fleet, env, work))
         finally:
             fleet.remove()
             sandbox.stop()

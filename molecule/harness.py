@@ -155,12 +155,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def platforms(scenario: str) -> list[dict[str, Any]]:
+    """The containers of a scenario, as its molecule.yml lists them."""
+    config = yaml.safe_load((ROOT / "molecule" / scenario / "molecule.yml").read_text())
+    return list(config["platforms"])
+
+
 def molecule_ssh_environment(scenario: str, folder: Path) -> dict[str, str]:
     """For a scenario's hosts in the group ``sshd`` (the rig's sshd image, reached over SSH):
     the key, the authorized_keys folder to mount, and a free port per host, named as
     molecule.yml and inventory/group_vars/sshd.yml read them."""
-    config = yaml.safe_load((ROOT / "molecule" / scenario / "molecule.yml").read_text())
-    hosts = [p["name"] for p in config["platforms"] if "sshd" in p.get("groups", [])]
+    hosts = [p["name"] for p in platforms(scenario) if "sshd" in p.get("groups", [])]
     if not hosts:
         return {}
     env = {"AZREPOS_MOLECULE_SSH_KEY": str(ssh_rig(folder)),

@@ -20,6 +20,10 @@
 - ``ssh_hosts_file`` and ``ssh_hosts_record``: where the core records which key serves which
   organization over SSH (``~/.config/azrepos/ssh-hosts.json``, read by ``azrepos clone
   --transport auto``) and that record's text, from ``azrepos.sshkeys.host_setup``.
+- ``key_registrations_file`` and ``key_registrations_record``: where the core keeps what the
+  service last said about a key (``azrepos status`` reads it without a network call), and that
+  record's text once the ssh_key module's results are in it, from
+  ``azrepos.sshkeys.registrations``.
 - ``report_entry``: what the fleet report needs of one host's variables, and nothing else.
 - ``gcm_probe_paths`` and ``gcm_settings``: what to look at on a target, and GCM's settings
   for the machine it shows (store, cache options, sign-in flow, credential type), from
@@ -36,10 +40,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import install_hint
 
 try:
-    from azrepos import gitconfig
+    from azrepos import gitconfig, state_files
     from azrepos.errors import AzreposError
     from azrepos.machine import environment
-    from azrepos.sshkeys import host_setup, known_hosts, rotation, ssh_config
+    from azrepos.sshkeys import host_setup, known_hosts, registrations, rotation, ssh_config
     from azrepos.urls import parse_org_url
 except ImportError as exc:
     IMPORT_ERROR: ImportError | None = exc
@@ -185,6 +189,25 @@ def ssh_hosts_file(home: str, config_home: str | None = None) -> str:
     return str(host_setup.state_path(Path(home), config_home or None))
 
 
+def key_registrations_file(home: str, config_home: str | None = None) -> str:
+    """``ssh_key_home | azrepos.devenv.key_registrations_file``: the core's record of what the
+    service last said about each key (registered, until when)."""
+    _require_core()
+    return str(Path(state_files.config_dir_for(home, config_home or None),
+                    state_files.KEY_REGISTRATIONS))
+
+
+def key_registrations_record(existing: str, results: list) -> str:
+    """The record's text once the ``azrepos.devenv.ssh_key`` results (a loop's ``results``)
+    are in it; unchanged entries are kept as they were."""
+    _require_core()
+    learned = [(str(r["org_url"]), str(r["fingerprint"]), bool(r.get("key")),
+                (r.get("key") or {}).get("valid_to"))
+               for r in results if isinstance(r, dict) and r.get("fingerprint")
+               and r.get("org_url") and not r.get("skipped")]
+    return registrations.record_text(existing, learned)
+
+
 def ssh_hosts_record(existing: str, targets: list, identity_file: str = "",
                      state: str = "present", where: str = "ssh-hosts.json") -> str:
     """The record's text once ``targets`` (``ssh_target`` results) use ``identity_file``
@@ -259,6 +282,8 @@ class FilterModule:
             "ssh_key_files": ssh_key_files,
             "managed_block_marker": managed_block_marker,
             "report_entry": report_entry,
+            "key_registrations_file": key_registrations_file,
+            "key_registrations_record": key_registrations_record,
             "gcm_probe_paths": gcm_probe_paths,
             "gcm_settings": gcm_settings,
         }

@@ -92,7 +92,7 @@ from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import
 )
 
 DOCUMENT_KEYS = ("azrepos_version", "git_version", "gcm_version", "organizations", "problems",
-                 "checked_at")
+                 "pull", "checked_at")
 
 
 def _host_entry(item):

@@ -84,7 +84,7 @@ def test_the_report_lists_what_expires_and_who_is_unreachable(tmp_path: Path) ->
         driver.set_window_size(1280, 800)
         driver.get((report_dir / "fleet-report.html").as_uri())
         assert "azrepos fleet report" in driver.title
-        driver.save_screenshot(str(artifacts() / "fleet-report.png"))
+        driver.save_screenshot(str(artifacts() / "fleet-report-unreachable.png"))
 
 
 def test_an_unwritable_report_dir_fails_before_any_host_is_contacted(tmp_path: Path) -> None:

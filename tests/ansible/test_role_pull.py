@@ -20,7 +20,7 @@ def role_tasks(home: Path, **extra: object) -> list[dict]:
             {"name": "probe pull", "ansible.builtin.include_role": {"name": "azrepos.devenv.pull"},
              "vars": {"pull_repo_url": URL, "pull_home": str(home), "pull_user": getpass.getuser(),
                       "pull_azrepos": str(BIN / "azrepos"), "pull_start": False,
-                      "pull_linger": False, **extra}}]
+                      "pull_linger": False, "pull_ansible_venv": "", **extra}}]
 
 
 def recap_changed(output: str) -> str:

@@ -45,10 +45,31 @@ def lookup(org_url: str, fingerprint: str, known: dict[str, Registration] | None
     return (load_all() if known is None else known).get(_key(org_url, fingerprint))
 
 
+def record_text(existing: str, learned: list[tuple[str, str, bool, str | None]],
+                now: datetime | None = None, *, keep_same: bool = True) -> str:
+    """The record's text once ``learned`` ((org_url, fingerprint, registered, valid_to) each)
+    is in it. With ``keep_same``, an entry that says what it said before is kept as it is, so
+    a run that learns nothing new rewrites nothing (the ssh_key role writes this file on its
+    targets)."""
+    try:
+        data = json.loads(existing) if existing.strip() else {}
+    except ValueError:
+        data = {}  # damaged: what was just learned replaces it
+    data = data if isinstance(data, dict) else {}
+    checked = format_time(now or datetime.now(UTC))
+    for org_url, fingerprint, registered, valid_to in learned:
+        old = data.get(_key(org_url, fingerprint))
+        if not (keep_same and isinstance(old, dict) and old.get("registered") == registered
+                and old.get("valid_to") == valid_to):
+            data[_key(org_url, fingerprint)] = asdict(Registration(registered, valid_to, checked))
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
 def remember(org_url: str, fingerprint: str, registered: bool, valid_to: str | None,
              now: datetime | None = None) -> None:
-    data = {k: asdict(v) for k, v in load_all().items()}
-    checked = format_time(now or datetime.now(UTC))
-    data[_key(org_url, fingerprint)] = asdict(Registration(registered, valid_to, checked))
+    path = _path()
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = record_text(existing, [(org_url, fingerprint, registered, valid_to)], now,
+                       keep_same=False)
     ensure_private_dir(Path(state_files.config_dir()))
-    write_atomic(_path(), json.dumps(data, indent=1, sort_keys=True) + "\n", mode=0o600)
+    write_atomic(path, text, mode=0o600)

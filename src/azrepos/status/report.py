@@ -19,7 +19,7 @@ from ..fileio import write_atomic
 from ..rest.models import format_time, parse_time
 
 FILES = ("fleet-report.json", "fleet-report.csv", "fleet-report.html")
-WEEKS = 12  # the chart's horizon
+WEEKS = 16  # the chart's horizon: past the 90 days a new SSH key is valid
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Row:
     credential_expires: str
     key_expires: str
     days_left: int | None  # the sooner of the two, for sorting
+    last_pull: str  # pull mode's last run: its end and result
     problems: str
 
 
@@ -61,9 +62,11 @@ def rows(hosts: list[dict[str, Any]]) -> list[Row]:
             state = "unreachable" if entry.get("unreachable") else "failed"
             reason = str(entry.get("error") or "").strip().splitlines()
             why = reason[0].rsplit(": ", 1)[-1][:120] if reason else "no answer"
-            found.append(Row(host, user, "", state, "", "", "", None, f"{state}: {why}"))
+            found.append(Row(host, user, "", state, "", "", "", None, "", f"{state}: {why}"))
             continue
         machine_problems = list(document.get("problems") or [])
+        pulled = document.get("pull") or {}
+        last_pull = " ".join(str(pulled[k]) for k in ("finished_at", "result") if pulled.get(k))
         for org in document.get("organizations") or []:
             credential, key = org.get("credential") or {}, org.get("ssh_key") or {}
             problems = [*org.get("problems", []), *machine_problems]
@@ -71,10 +74,12 @@ def rows(hosts: list[dict[str, Any]]) -> list[Row]:
                 host, user, str(org.get("org_url") or org.get("org") or ""),
                 "problem" if problems else "ok", str(credential.get("kind") or "none"),
                 str(credential.get("expires_at") or ""), str(key.get("valid_to") or ""),
-                _sooner(credential.get("days_left"), key.get("days_left")), ", ".join(problems)))
+                _sooner(credential.get("days_left"), key.get("days_left")), last_pull,
+                ", ".join(problems)))
         if not document.get("organizations"):
             found.append(Row(host, user, "", "problem" if machine_problems else "ok", "none",
-                             "", "", None, ", ".join(machine_problems or ["not set up"])))
+                             "", "", None, last_pull,
+                             ", ".join(machine_problems or ["not set up"])))
     rank = {"unreachable": 0, "failed": 0, "problem": 1, "ok": 2}
     return sorted(found, key=lambda r: (rank[r.state], r.days_left if r.days_left is not None
                                         else 10**6, r.host, r.org))
