@@ -22,8 +22,10 @@ try:
     from azrepos.auth.credentials import BearerCredential, PatCredential
     from azrepos.connection import profile_for
     from azrepos.errors import ApiError, AzreposError
+    from azrepos.onboarding import new_repository, pull_requests
     from azrepos.onboarding.run import list_repositories, repository_json
     from azrepos.redaction import ScrubbingFilter, Secret, scrub
+    from azrepos.rest import git_writes
     from azrepos.rest.models import format_time
     from azrepos.sshkeys import key_files, rotation
     from azrepos.sshkeys.public_key import parse as parse_public_key
@@ -50,6 +52,7 @@ except ImportError:
     DEFAULT_RENEW_WITHIN_DAYS = DEFAULT_VALID_DAYS = key_files = rotation = None
     status_document = fleet_report = None
     list_repositories = repository_json = None
+    new_repository = pull_requests = git_writes = None
 else:
     HAS_AZREPOS = True
     AZREPOS_IMPORT_ERROR = None
@@ -72,11 +75,14 @@ __all__ = [
     "days_left",
     "fleet_report",
     "format_time",
+    "git_writes",
     "key_files",
     "list_repositories",
     "make_client",
+    "new_repository",
     "parse_org_url",
     "parse_public_key",
+    "pull_requests",
     "registered_with",
     "repository_json",
     "require_azure_compatible",

@@ -10,14 +10,17 @@ from collections.abc import Mapping
 from .errors import ConfigError
 
 
-def run_git(*args: str, timeout: float = 30, environ: Mapping[str, str] | None = None
-            ) -> subprocess.CompletedProcess[str]:
+def run_git(*args: str, timeout: float = 30, environ: Mapping[str, str] | None = None,
+            input_text: str | None = None) -> subprocess.CompletedProcess[str]:
     """``git ARGS`` with its output captured; a missing git is a ConfigError that says so."""
     git = shutil.which("git")
     if git is None:
         raise ConfigError("git is not installed", hint="install git, then run again")
     env = {**(os.environ if environ is None else environ), "GIT_TERMINAL_PROMPT": "0",
            "GCM_INTERACTIVE": "never"}
+    if input_text is not None:
+        return subprocess.run([git, *args], capture_output=True, text=True, timeout=timeout,
+                              env=env, check=False, input=input_text)
     return subprocess.run([git, *args], capture_output=True, text=True, timeout=timeout, env=env,
                           check=False, stdin=subprocess.DEVNULL)
 

@@ -78,13 +78,14 @@ def test_unknown_gitignore_lists_close_matches() -> None:
     assert caught.value.message == 'unknown .gitignore template "Pyhton"'
     assert caught.value.hint is not None
     assert "did you mean Python?" in caught.value.hint
-    assert "--gitignore list shows all" in caught.value.hint
+    assert "azrepos repos starter-files shows all" in caught.value.hint
 
 
 def test_unknown_gitignore_without_close_matches_still_says_how_to_list() -> None:
     with pytest.raises(UsageError) as caught:
         starter_files.gitignore_text("zzzzzz")
-    assert caught.value.hint == f"--gitignore list shows all {len(starter_files.gitignore_names())}"
+    count = len(starter_files.gitignore_names())
+    assert caught.value.hint == f"azrepos repos starter-files shows all {count}"
 
 
 @pytest.mark.parametrize(("typed", "expected"), [("Apache", ["Apache-2.0"]),
@@ -97,7 +98,7 @@ def test_unknown_license_lists_close_matches(typed: str, expected: list[str]) ->
     assert caught.value.hint is not None
     suggested = caught.value.hint.removeprefix("did you mean ").split("?")[0].split(", ")
     assert suggested[: len(expected)] == expected
-    assert "--license list shows all" in caught.value.hint
+    assert "azrepos repos starter-files shows all" in caught.value.hint
 
 
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:

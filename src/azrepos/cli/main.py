@@ -16,6 +16,7 @@ from . import (
     doctor,
     exec_git,
     hooks,
+    in_clone,
     login,
     pull,
     repos,
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
     for module in (whoami, ssh_key, login, configure_git, doctor, hooks, sandbox, exec_git,
-                   repos, setup, status, pull):
+                   repos, setup, status, pull, in_clone):
         module.register(commands)
     return parser
 

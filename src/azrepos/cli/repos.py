@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..onboarding import run as onboarding
 from ..onboarding.clone import TRANSPORTS, CloneResult
+from . import repos_write
 from .context import OrgContext, add_org_arguments
 from .output import emit
 
@@ -26,6 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--match", action="append", default=[], metavar="GLOB",
                          help=MATCH_HELP)
     listing.set_defaults(handler=run_list)
+    repos_write.register(actions)
 
     cloning = commands.add_parser(
         "clone", help="clone repositories into DEST/PROJECT/REPO (idempotent)",

@@ -41,7 +41,7 @@ def license_ids() -> list[str]:
 
 def gitignore_text(name: str) -> str:
     """The github/gitignore template ``name`` (any case), byte-for-byte."""
-    found = _lookup(_GITIGNORE, name, what=".gitignore template", listing="--gitignore list")
+    found = _lookup(_GITIGNORE, name, what=".gitignore template")
     return _read("gitignore", found + _GITIGNORE)
 
 
@@ -52,7 +52,7 @@ def license_text(spdx_id: str, *, year: int | None = None, holder: str | None = 
     ``[yyyy]``/``[name of copyright owner]`` in Apache-2.0, ...); a licence without one, such as
     MPL-2.0 or the GNU ones, comes back as shipped.
     """
-    found = _lookup(_LICENSE, spdx_id, what="licence", listing="--license list")
+    found = _lookup(_LICENSE, spdx_id, what="licence")
     text = _read("licenses", found + _LICENSE)
     if year is None and not holder:
         return text
@@ -86,7 +86,7 @@ def _replace_example_notice(lines: list[str], year: int | None, holder: str) -> 
     return [*lines[:start], notice, *lines[end:]]
 
 
-def _lookup(suffix: str, name: str, *, what: str, listing: str) -> str:
+def _lookup(suffix: str, name: str, *, what: str) -> str:
     index = _index(suffix)
     key = name.strip().casefold()
     if key in index:
@@ -96,7 +96,8 @@ def _lookup(suffix: str, name: str, *, what: str, listing: str) -> str:
     close = dict.fromkeys([*starts, *difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)])
     shown = ", ".join(index[c] for c in list(close)[:5])
     hint = f"did you mean {shown}? " if shown else ""
-    raise UsageError(f'unknown {what} "{name}"', hint=f"{hint}{listing} shows all {len(index)}")
+    raise UsageError(f'unknown {what} "{name}"',
+                     hint=f"{hint}azrepos repos starter-files shows all {len(index)}")
 
 
 @cache

@@ -120,7 +120,7 @@ class AzureDevOpsClient:
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _request(
+    def request(
         self,
         method: str,
         base: str,
@@ -215,7 +215,7 @@ class AzureDevOpsClient:
     def connection_data(self) -> ConnectionData:
         """Who the credential belongs to, and the organization's id."""
         if self._connection is None:
-            data = self._request(
+            data = self.request(
                 "GET", self.org.url, "_apis/connectionData",
                 label="connectionData", scope="vso.profile",
                 missing=(f"organization not found at {self.org.url} (connectionData)",
@@ -233,7 +233,7 @@ class AzureDevOpsClient:
         while True:
             params = {"$top": str(top), **({"continuationToken": token} if token else {})}
             tokens: list[str] = []
-            data = self._request("GET", self.org.url, path, label=label, scope=scope,
+            data = self.request("GET", self.org.url, path, label=label, scope=scope,
                                  params=params, api_version=LIST_API_VERSION, page=tokens,
                                  missing=missing)
             yield from (data or {}).get("value", [])
@@ -279,7 +279,7 @@ class AzureDevOpsClient:
         return refused
 
     def list_ssh_keys(self) -> list[SessionToken]:
-        data = self._request(
+        data = self.request(
             "GET",
             self.org.vssps_url,
             SESSION_TOKENS_PATH,
@@ -352,7 +352,7 @@ class AzureDevOpsClient:
 
     def _post_through(self, endpoint: str, body: dict[str, Any], label: str) -> SessionToken:
         if endpoint == key_endpoints.HIERARCHY_QUERY:
-            data = self._request(
+            data = self.request(
                 "POST", self.org.url, HIERARCHY_QUERY, label=label, scope=TOKENS_SCOPE,
                 body={"contributionIds": [KEY_DATA_PROVIDER],
                       "dataProviderContext": {"properties": {**body, "isPublic": True}}},
@@ -363,7 +363,7 @@ class AzureDevOpsClient:
                 raise ApiError(f"{label}: the data provider answered without a session token",
                                status=502, hint="try again; if it persists, report it")
             return SessionToken.from_json(token)
-        data = self._request(
+        data = self.request(
             "POST",
             self.org.vssps_url,
             SESSION_TOKENS_PATH,
@@ -376,7 +376,7 @@ class AzureDevOpsClient:
         return SessionToken.from_json(data or {})
 
     def revoke_ssh_key(self, authorization_id: str) -> None:
-        self._request(
+        self.request(
             "DELETE",
             self.org.vssps_url,
             f"{SESSION_TOKENS_PATH}/{authorization_id}",

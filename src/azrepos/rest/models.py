@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -108,6 +109,7 @@ class GitRepository:
     is_disabled: bool = False
     is_fork: bool = False
     parent: str | None = None  # "project/name" of the repository this one was forked from
+    project_id: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> GitRepository:
@@ -128,4 +130,43 @@ class GitRepository:
             is_disabled=bool(data.get("isDisabled", False)),
             is_fork=bool(data.get("isFork", False)),
             parent=parent_name,
+            project_id=str((data.get("project") or {}).get("id", "")),
+        )
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """One GitPullRequest (Pull Requests - Create and Get)."""
+
+    id: int
+    title: str
+    status: str
+    source: str  # refs/heads/...
+    target: str
+    is_draft: bool
+    created_by: str
+    reviewers: tuple[str, ...]  # their unique names (e-mail) or display names
+    repository: str  # "project/name"
+    web_url: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], org_url: str = "") -> PullRequest:
+        repo = data.get("repository") or {}
+        project = (repo.get("project") or {}).get("name", "")
+        number = int(data.get("pullRequestId") or 0)
+        web = (f"{org_url}/{quote(project)}/_git/{quote(repo.get('name', ''))}/pullrequest/{number}"
+               if org_url and project else str(data.get("url") or ""))
+        return cls(
+            id=number,
+            title=str(data.get("title") or ""),
+            status=str(data.get("status") or ""),
+            source=str(data.get("sourceRefName") or ""),
+            target=str(data.get("targetRefName") or ""),
+            is_draft=bool(data.get("isDraft", False)),
+            created_by=str((data.get("createdBy") or {}).get("uniqueName")
+                           or (data.get("createdBy") or {}).get("displayName") or ""),
+            reviewers=tuple(str(r.get("uniqueName") or r.get("displayName") or r.get("id", ""))
+                            for r in data.get("reviewers") or []),
+            repository=f"{project}/{repo.get('name', '')}".strip("/"),
+            web_url=web,
         )
