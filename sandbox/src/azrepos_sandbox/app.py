@@ -21,6 +21,7 @@ from azrepos_sandbox.admin.request_log import LOGGER_NAME, RequestLog
 from azrepos_sandbox.git.smart_http import git_route, run_http_backend
 from azrepos_sandbox.http_types import Request, Response, json_response, tf_error
 from azrepos_sandbox.identity.connection_data import connection_data
+from azrepos_sandbox.identity.identities import read_identities
 from azrepos_sandbox.identity.pat_auth import (
     Authenticator,
     CredentialRefused,
@@ -30,6 +31,11 @@ from azrepos_sandbox.identity.pat_auth import (
     unauthorized,
 )
 from azrepos_sandbox.projects import api as projects
+from azrepos_sandbox.pull_requests import api as pull_requests
+from azrepos_sandbox.pull_requests.records import PullRequestRecords
+from azrepos_sandbox.repositories import api as repositories
+from azrepos_sandbox.repositories.context import GitCall
+from azrepos_sandbox.repositories.pushes import create_push, settle_default_branch
 from azrepos_sandbox.seed import ensure_bare_repo
 from azrepos_sandbox.session_tokens import api as session_tokens
 from azrepos_sandbox.session_tokens import hierarchy_query
@@ -54,6 +60,10 @@ class SandboxApp:
     # The sshUrl prefix of listed repositories (ssh://user@127.0.0.1:{port}/v3), set once sshd
     # has its port.
     ssh_base: str = ""
+    pull_requests: PullRequestRecords = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pull_requests = PullRequestRecords(self.store)
 
     def mount(self, first_segment: str, handler: Handler, *, faults: bool = False) -> None:
         self.mounts[first_segment.lower()] = (handler, faults)
@@ -145,6 +155,40 @@ class SandboxApp:
         return projects.list_repositories(self.store, self._listing(), call.org, call.principal,
                                           call.request, unquote(project) if project else None)
 
+    def _identities(self, call: RouteCall) -> Response:
+        return read_identities(self.store, call.principal, call.request,
+                               self.base_url + call.request.path)
+
+    def _git_call(self, call: RouteCall) -> GitCall:
+        return GitCall(self.store, self._listing(), self.repos_root, call.org, call.principal,
+                       call.request)
+
+    @staticmethod
+    def _path_names(call: RouteCall) -> tuple[str | None, str]:
+        """(project or None, repository name or id) from a repository route's path."""
+        project = call.match["project"]
+        return (unquote(project) if project else None), unquote(call.match["repo"])
+
+    def _create_repository(self, call: RouteCall) -> Response:
+        project = call.match["project"]
+        return repositories.create_repository(self._git_call(call),
+                                              unquote(project) if project else None)
+
+    def _delete_repository(self, call: RouteCall) -> Response:
+        return repositories.delete_repository(self._git_call(call), *self._path_names(call))
+
+    def _forks(self, call: RouteCall) -> Response:
+        return repositories.list_forks(self._git_call(call), *self._path_names(call),
+                                       unquote(call.match["collection"]))
+
+    def _pushes(self, call: RouteCall) -> Response:
+        return create_push(self._git_call(call), *self._path_names(call))
+
+    def _pull_requests(self, call: RouteCall) -> Response:
+        handle = (pull_requests.create_pull_request if call.request.method == "POST"
+                  else pull_requests.list_pull_requests)
+        return handle(self._git_call(call), self.pull_requests, *self._path_names(call))
+
     def _git_route(self, call: RouteCall) -> Response:
         return self._git(call.org, call.principal, call.request,
                          call.request.segments[1:])
@@ -170,8 +214,12 @@ class SandboxApp:
             return Response(403, f"TF401019: The repository {repo.name} is disabled; git "
                             "operations on it are refused.\n".encode(),
                             [("Content-Type", "text/plain; charset=utf-8")])
-        ensure_bare_repo(self.repos_root, repo.rel_path)
-        return run_http_backend(self.repos_root, repo.rel_path, inner_path, request, principal)
+        git_dir = ensure_bare_repo(self.repos_root, repo.rel_path)
+        response = run_http_backend(self.repos_root, repo.rel_path, inner_path, request,
+                                    principal)
+        if inner_path == "git-receive-pack" and response.status == 200:
+            settle_default_branch(self.store, git_dir, repo)  # a first push by git
+        return response
 
 
 @dataclass(frozen=True)
@@ -195,14 +243,22 @@ def _route(pattern: str, methods: str, handler: Callable[[SandboxApp, RouteCall]
 
 
 ANY = "GET HEAD POST PUT PATCH DELETE"
+# [{project}/]_apis/git/repositories: the project segment is optional, as in Azure DevOps.
+_REPOS = r"(?:(?P<project>[^/_][^/]*)/)?_apis/git/repositories"
+_REPO = _REPOS + r"/(?P<repo>[^/]+)"
 ROUTES = (
     _route(r"", ANY, SandboxApp._organization),
     _route(r"_apis/connectionData", "GET HEAD", SandboxApp._connection_data),
     _route(r"_apis/Token/SessionTokens(?:/(?P<token_id>[^/]+))?", ANY, SandboxApp._session_tokens),
     _route(r"_apis/Contribution/HierarchyQuery", "POST", SandboxApp._hierarchy_query),
     _route(r"_apis/projects", "GET", SandboxApp._projects),
-    _route(r"(?:(?P<project>[^/_][^/]*)/)?_apis/git/repositories", "GET",
-           SandboxApp._repositories),
+    _route(_REPOS, "GET", SandboxApp._repositories),
+    _route(_REPOS, "POST", SandboxApp._create_repository),
+    _route(_REPO, "DELETE", SandboxApp._delete_repository),
+    _route(_REPO + r"/pushes", "POST", SandboxApp._pushes),
+    _route(_REPO + r"/forks/(?P<collection>[^/]+)", "GET", SandboxApp._forks),
+    _route(_REPO + r"/pullrequests", "GET POST", SandboxApp._pull_requests),
+    _route(r"_apis/identities", "GET", SandboxApp._identities),
     _route(r"[^/]+/_git/[^/]+(?:/.*)?", ANY, SandboxApp._git_route),
 )
 

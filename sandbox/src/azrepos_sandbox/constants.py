@@ -6,7 +6,8 @@ ORG_NAME = "fabrikam"
 PROJECT_NAME = "Fabrikam"
 REPO_NAME = "hello"
 
-# Handle -> (display name, email). "dev1" is seeded; "dev2" is created on demand.
+# Handle -> (display name, email). Both are seeded; the seeded PAT is dev1's, so dev2 is the
+# reviewer other than the caller.
 KNOWN_USERS: dict[str, tuple[str, str]] = {
     "dev1": ("Dev One", "dev1@fabrikam.example"),
     "dev2": ("Dev Two", "dev2@fabrikam.example"),
@@ -41,3 +42,4 @@ TOOLS_REPOS = ("cli", "docs")
 # Page sizes the sandbox caps $top at, so every listing of the catalogue takes pages.
 PROJECTS_PAGE_SIZE = 2
 REPOS_PAGE_SIZE = 50
+PULL_REQUESTS_PAGE_SIZE = 100

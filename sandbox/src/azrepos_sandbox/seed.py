@@ -5,10 +5,6 @@ Each piece is checked on its own, so a start that died half-way is completed nex
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +19,7 @@ from azrepos_sandbox.constants import (
     SEEDED_USER,
 )
 from azrepos_sandbox.disk import replace_file
+from azrepos_sandbox.git.bare import build_bare_repo, git_out
 from azrepos_sandbox.identity.pats import generate_pat, hash_pat
 from azrepos_sandbox.projects.catalog import seed_catalog
 from azrepos_sandbox.store import Org, Store, User, new_guid, utc_now
@@ -72,45 +69,18 @@ def _seed_pat(store: Store, state_dir: Path, user: User) -> str:
     return pat
 
 
-def _git(git_dir: Path, *args: str, stdin: str | None = None) -> str:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "HOME": str(git_dir),
-        "LC_ALL": "C",
-    }
-    result = subprocess.run(
-        ["git", "--git-dir", str(git_dir),
-         "-c", "user.name=Dev One", "-c", "user.email=dev1@fabrikam.example", *args],
-        input=stdin, capture_output=True, text=True, env=env, check=True,
-    )
-    return result.stdout.strip()
-
-
 def create_bare_repo(path: Path) -> None:
-    """A bare repository on ``main`` with one commit holding README.md, made with plumbing.
+    """A bare repository on ``main`` with one commit holding README.md, made with plumbing."""
+    author = KNOWN_USERS[SEEDED_USER]
 
-    Safe to race: each maker builds in its own staging folder and the first rename wins."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["git", "init", "--quiet", "--bare", str(tmp)], check=True,
-                   env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull})
-    blob = _git(tmp, "hash-object", "-w", "--stdin", stdin=_README)
-    tree = _git(tmp, "mktree", stdin=f"100644 blob {blob}\tREADME.md\n")
-    commit = _git(tmp, "commit-tree", tree, "-m", "Add README.md")
-    _git(tmp, "update-ref", "refs/heads/main", commit)
-    _git(tmp, "symbolic-ref", "HEAD", "refs/heads/main")
-    # Rename last, so a half-made repository is never served.
-    try:
-        tmp.rename(path)
-    except OSError:
-        if not path.exists():
-            raise
-        shutil.rmtree(tmp)  # another request made it first
+    def fill(git_dir: Path) -> None:
+        blob = git_out(git_dir, "hash-object", "-w", "--stdin", stdin=_README)
+        tree = git_out(git_dir, "mktree", stdin=f"100644 blob {blob}\tREADME.md\n")
+        commit = git_out(git_dir, "commit-tree", tree, "-m", "Add README.md", identity=author)
+        git_out(git_dir, "update-ref", "refs/heads/main", commit)
+        git_out(git_dir, "symbolic-ref", "HEAD", "refs/heads/main")
+
+    build_bare_repo(path, fill)
 
 
 def ensure_bare_repo(repos_root: Path, rel_path: str) -> Path:
@@ -131,12 +101,15 @@ def seed(store: Store, state_dir: Path) -> Seeded:
         deployment_id = new_guid()
         store.set_meta("deployment_id", deployment_id)
     user = ensure_user(store, SEEDED_USER, org.tenant_id)
+    for handle in KNOWN_USERS:  # a reviewer other than the caller is there from the start
+        ensure_user(store, handle, org.tenant_id)
     pat = _seed_pat(store, state_dir, user)
     rel_path = f"{ORG_NAME}/{PROJECT_NAME}/{REPO_NAME}.git"
     repo_path = state_dir / "repos" / rel_path
     if not repo_path.exists():
         create_bare_repo(repo_path)
-    if store.repo(org.id, PROJECT_NAME, REPO_NAME) is None:
+    if (store.repo(org.id, PROJECT_NAME, REPO_NAME) is None
+            and rel_path not in store.recycled_paths(org.id)):
         store.add_repo(org.id, PROJECT_NAME, REPO_NAME, rel_path)
     seed_catalog(store, org)
     return Seeded(org, user, pat, deployment_id)

@@ -1,4 +1,4 @@
-"""The sandbox's state in SQLite: orgs, users, PATs, SSH keys and repositories.
+"""The sandbox's state in SQLite: orgs, users, PATs, SSH keys, repositories and pushes.
 
 WAL mode lets the server threads and the per-connection ``ssh_gate`` processes read and write
 the same file. One connection per Store, guarded by a lock, serves the server's threads.
@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from azrepos_sandbox.wire_time import from_wire, to_wire
+
+DEFAULT_BRANCH = "refs/heads/main"  # the catalogue's repositories
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,6 +78,31 @@ CREATE TABLE IF NOT EXISTS repo_details (
     repo_id TEXT PRIMARY KEY REFERENCES repos(id),
     is_disabled INTEGER NOT NULL DEFAULT 0,
     parent_repo_id TEXT REFERENCES repos(id)
+);
+-- Repositories made through Repositories - Create (forks too): their bare repository exists
+-- from the start, and they have no default branch until their first push. Catalogue
+-- repositories have no row here and are on refs/heads/main.
+CREATE TABLE IF NOT EXISTS created_repos (
+    repo_id TEXT PRIMARY KEY REFERENCES repos(id),
+    default_branch TEXT
+);
+-- The recycle bin: a deleted repository leaves `repos` (so its name is free again) and is
+-- kept here with its bare repository untouched on disk, as the service keeps it 30 days.
+CREATE TABLE IF NOT EXISTS recycled_repos (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL,
+    project TEXT NOT NULL,
+    name TEXT NOT NULL,
+    rel_path TEXT NOT NULL,
+    parent_repo_id TEXT,
+    deleted_by TEXT NOT NULL,
+    deleted_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pushes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    repo_id TEXT NOT NULL,
+    pushed_by TEXT NOT NULL,
+    date TEXT NOT NULL
 );
 """
 
@@ -148,6 +175,8 @@ class Repo:
     rel_path: str
     is_disabled: bool = False
     parent_repo_id: str | None = None
+    # None for a created repository before its first push.
+    default_branch: str | None = DEFAULT_BRANCH
 
 
 @dataclass(frozen=True)
@@ -159,13 +188,21 @@ class Project:
 
 
 _REPO_SELECT = ("SELECT r.id, r.org_id, r.project, r.name, r.rel_path, "
-                "COALESCE(d.is_disabled, 0), d.parent_repo_id FROM repos r "
-                "LEFT JOIN repo_details d ON d.repo_id = r.id")
+                "COALESCE(d.is_disabled, 0), d.parent_repo_id, "
+                # Catalogue repositories (no created_repos row) are on DEFAULT_BRANCH.
+                "CASE WHEN c.repo_id IS NULL THEN 'refs/heads/main' ELSE c.default_branch END "
+                "FROM repos r LEFT JOIN repo_details d ON d.repo_id = r.id "
+                "LEFT JOIN created_repos c ON c.repo_id = r.id")
 
 
 def _repo(row: sqlite3.Row) -> Repo:
     values = tuple(row)
-    return Repo(*values[:5], is_disabled=bool(values[5]), parent_repo_id=values[6])
+    return Repo(*values[:5], is_disabled=bool(values[5]), parent_repo_id=values[6],
+                default_branch=values[7])
+
+
+class NameTaken(Exception):
+    """A repository of that name (case-insensitively) is already in the project."""
 
 
 def _time(value: str) -> datetime:
@@ -290,6 +327,12 @@ class Store:
     def user_by_id(self, user_id: str) -> User | None:
         row = self.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
         return None if row is None else User(*tuple(row))
+
+    def users_by_email(self, email: str) -> list[User]:
+        """People (not apps, whose "email" is their client id) with that address."""
+        rows = self.fetch_all("SELECT * FROM users WHERE email = ? COLLATE NOCASE AND "
+                              "handle NOT LIKE 'app:%' ORDER BY rowid", (email,))
+        return [User(*tuple(row)) for row in rows]
 
     # pats -----------------------------------------------------------------
     def add_pat(self, pat_hash: str, user_id: str, scopes: list[str], valid_to: datetime,
@@ -425,8 +468,11 @@ class Store:
                   ) -> None:
         """Many repositories in one transaction: (project, name, rel_path, disabled, parent
         name in the same project or None). Names already present are left alone."""
+        recycled = self.recycled_paths(org_id)  # a deleted catalogue entry stays deleted
         with self.transaction() as db:
             for project, name, rel_path, disabled, parent in repos:
+                if rel_path in recycled:
+                    continue
                 row = db.execute("SELECT id FROM repos WHERE org_id = ? AND project = ? AND "
                                  "name = ?", (org_id, project, name)).fetchone()
                 if row is not None:
@@ -442,6 +488,56 @@ class Store:
                 if disabled or parent_id:
                     db.execute("INSERT INTO repo_details VALUES (?, ?, ?)",
                                (repo_id, int(disabled), parent_id))
+
+    def add_created_repo(self, repo: Repo) -> None:
+        """Record a repository made through the API (its bare repository is already on
+        disk); raises NameTaken when the project has one of that name."""
+        try:
+            with self.transaction() as db:
+                db.execute("INSERT INTO repos VALUES (?, ?, ?, ?, ?)",
+                           (repo.id, repo.org_id, repo.project, repo.name, repo.rel_path))
+                db.execute("INSERT INTO created_repos VALUES (?, ?)",
+                           (repo.id, repo.default_branch))
+                if repo.parent_repo_id is not None:
+                    db.execute("INSERT INTO repo_details VALUES (?, 0, ?)",
+                               (repo.id, repo.parent_repo_id))
+        except sqlite3.IntegrityError:
+            raise NameTaken(repo.name) from None
+
+    def set_default_branch(self, repo_id: str, ref: str) -> None:
+        """Only a created repository without one gets it (the first push)."""
+        with self.transaction() as db:
+            db.execute("UPDATE created_repos SET default_branch = ? WHERE repo_id = ? AND "
+                       "default_branch IS NULL", (ref, repo_id))
+
+    def recycle_repo(self, repo: Repo, deleted_by: str) -> None:
+        """Move a repository to the recycle bin: no longer listed or served, name free.
+        Its forks become stand-alone (the link would point at nothing listed)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO recycled_repos VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (repo.id, repo.org_id, repo.project, repo.name, repo.rel_path,
+                        repo.parent_repo_id, deleted_by, to_wire(utc_now())))
+            db.execute("UPDATE repo_details SET parent_repo_id = NULL WHERE parent_repo_id = ?",
+                       (repo.id,))
+            db.execute("DELETE FROM repo_details WHERE repo_id = ?", (repo.id,))
+            db.execute("DELETE FROM created_repos WHERE repo_id = ?", (repo.id,))
+            db.execute("DELETE FROM repos WHERE id = ?", (repo.id,))
+
+    def recycled_paths(self, org_id: str) -> set[str]:
+        rows = self.fetch_all("SELECT rel_path FROM recycled_repos WHERE org_id = ?", (org_id,))
+        return {str(row["rel_path"]) for row in rows}
+
+    def forks_of(self, repo_id: str) -> list[Repo]:
+        rows = self.fetch_all(f"{_REPO_SELECT} WHERE d.parent_repo_id = ? "
+                              "ORDER BY r.project COLLATE NOCASE, r.name COLLATE NOCASE",
+                              (repo_id,))
+        return [_repo(row) for row in rows]
+
+    def add_push(self, repo_id: str, pushed_by: str) -> int:
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO pushes (repo_id, pushed_by, date) VALUES (?, ?, ?)",
+                                (repo_id, pushed_by, to_wire(utc_now())))
+            return int(cursor.lastrowid or 0)
 
     # projects -------------------------------------------------------------
     def add_project(self, org_id: str, name: str, description: str) -> Project:

@@ -1,22 +1,21 @@
 """``_apis/projects`` and ``[{project}/]_apis/git/repositories``, shaped as the facts file says.
 
-Both page: ``$top`` (capped at the sandbox's page size) and an opaque ``continuationToken``;
-the next token comes back in the ``x-ms-continuationtoken`` header, absent on the last page.
+Both page with ``$top`` and a continuation token (``paging.page``).
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from azrepos_sandbox.constants import PROJECTS_PAGE_SIZE, REPOS_PAGE_SIZE
-from azrepos_sandbox.http_types import Request, Response, json_response, tf_error
+from azrepos_sandbox.http_types import Request, Response, json_response
 from azrepos_sandbox.identity.pat_auth import Principal, missing_scope
+from azrepos_sandbox.paging import page
+from azrepos_sandbox.projects.lookup import find_project
 from azrepos_sandbox.store import Org, Project, Repo, Store
 
-CONTINUATION_HEADER = "x-ms-continuationtoken"
 REPOS_SCOPE = "vso.code"
 PROJECTS_SCOPE = "vso.project"
 _SIZE = 8192  # what a one-commit repository weighs, near enough
@@ -30,38 +29,6 @@ class Listing:
     ssh_base: str  # ssh://user@127.0.0.1:{port}/v3 (or git@ssh.dev.azure.com:v3)
 
 
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
-
-
-def _offset(token: str) -> int | None:
-    try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        return int(text.removeprefix("offset:")) if text.startswith("offset:") else None
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
-def _page(request: Request, items: list[Any], cap: int
-          ) -> tuple[list[Any], list[tuple[str, str]]] | Response:
-    top_text = request.query.get("$top", "")
-    try:
-        top = min(int(top_text), cap) if top_text else cap
-    except ValueError:
-        return tf_error(400, f"The value '{top_text}' of $top is not a valid number.",
-                        "InvalidArgumentValueException")
-    if top <= 0:
-        return tf_error(400, "$top must be greater than 0.", "InvalidArgumentValueException")
-    token = request.query.get("continuationtoken", "")
-    start = _offset(token) if token else 0
-    if start is None or start < 0:
-        return tf_error(400, "The continuation token is not valid.",
-                        "InvalidContinuationTokenException")
-    page = items[start:start + top]
-    more = start + top < len(items)
-    return page, ([(CONTINUATION_HEADER, _token(start + top))] if more else [])
-
-
 def _project_json(listing: Listing, org: Org, project: Project) -> dict[str, Any]:
     return {
         "id": project.id, "name": project.name, "description": project.description,
@@ -71,28 +38,37 @@ def _project_json(listing: Listing, org: Org, project: Project) -> dict[str, Any
     }
 
 
-def _repo_json(listing: Listing, org: Org, project: Project, repo: Repo,
-               parent: Repo | None) -> dict[str, Any]:
+def _repo_url(listing: Listing, org: Org, project: Project, repo: Repo) -> str:
+    return f"{listing.base_url}/{org.name}/{project.id}/_apis/git/repositories/{repo.id}"
+
+
+def repo_json(store: Store, listing: Listing, org: Org, repo: Repo) -> dict[str, Any]:
+    """A GitRepository, as listed, created, and in forks and pull requests."""
+    project = store.project(org.id, repo.project)
+    assert project is not None  # a repository is always in a project of its org
     web = f"{listing.base_url}/{org.name}/{quote(project.name)}/_git/{quote(repo.name)}"
     data: dict[str, Any] = {
         "id": repo.id, "name": repo.name,
-        "url": f"{listing.base_url}/{org.name}/{project.id}/_apis/git/repositories/{repo.id}",
+        "url": _repo_url(listing, org, project, repo),
         "project": _project_json(listing, org, project),
-        "size": 0 if repo.is_disabled else _SIZE,
+        "size": 0 if repo.is_disabled or repo.default_branch is None else _SIZE,
         "remoteUrl": web,
         "sshUrl": f"{listing.ssh_base}/{org.name}/{quote(project.name)}/{quote(repo.name)}",
         "webUrl": web,
+        "isFork": repo.parent_repo_id is not None,
         "isDisabled": repo.is_disabled,
         "isInMaintenance": False,
     }
-    if not repo.is_disabled:  # a disabled repository reports no default branch
-        data["defaultBranch"] = "refs/heads/main"
-    if parent is not None:
-        data["isFork"] = True
+    # A disabled repository reports no default branch, nor does a new one before its first push.
+    if not repo.is_disabled and repo.default_branch is not None:
+        data["defaultBranch"] = repo.default_branch
+    parent = store.repo_by_id(repo.parent_repo_id) if repo.parent_repo_id else None
+    parent_project = store.project(org.id, parent.project) if parent else None
+    if parent is not None and parent_project is not None:
         data["parentRepository"] = {
-            "id": parent.id, "name": parent.name, "isFork": False,
-            "url": f"{listing.base_url}/{org.name}/_apis/git/repositories/{parent.id}",
-            "project": _project_json(listing, org, project),
+            "id": parent.id, "name": parent.name, "isFork": parent.parent_repo_id is not None,
+            "url": _repo_url(listing, org, parent_project, parent),
+            "project": _project_json(listing, org, parent_project),
             "collection": {"id": org.id, "name": org.name},
         }
     return data
@@ -102,11 +78,11 @@ def list_projects(store: Store, listing: Listing, org: Org, principal: Principal
                   request: Request) -> Response:
     if not principal.has_scope(PROJECTS_SCOPE):
         return missing_scope(PROJECTS_SCOPE, listing.base_url + request.path)
-    paged = _page(request, store.projects_of(org.id), PROJECTS_PAGE_SIZE)
+    paged = page(request, store.projects_of(org.id), PROJECTS_PAGE_SIZE)
     if isinstance(paged, Response):
         return paged
-    page, headers = paged
-    value = [_project_json(listing, org, project) for project in page]
+    shown, headers = paged
+    value = [_project_json(listing, org, project) for project in shown]
     return json_response(200, {"count": len(value), "value": value}, headers)
 
 
@@ -114,21 +90,17 @@ def list_repositories(store: Store, listing: Listing, org: Org, principal: Princ
                       request: Request, project_name: str | None) -> Response:
     if not principal.has_scope(REPOS_SCOPE):
         return missing_scope(REPOS_SCOPE, listing.base_url + request.path)
-    projects = {p.name.lower(): p for p in store.projects_of(org.id)}
-    projects.update({p.id: p for p in projects.values()})
-    if project_name is not None and project_name.lower() not in projects:
-        return tf_error(404, f"TF200016: The following project does not exist: {project_name}. "
-                        "Verify that the name of the project is correct and that the project "
-                        "exists on the specified Azure DevOps Server.",
-                        "ProjectDoesNotExistWithNameException")
-    scope = None if project_name is None else projects[project_name.lower()].name
-    repos = [r for r in store.repos_of(org.id, scope) if r.project.lower() in projects]
-    paged = _page(request, repos, REPOS_PAGE_SIZE)
+    project = None
+    if project_name is not None:
+        project = find_project(store, org, project_name)
+        if isinstance(project, Response):
+            return project
+    known = {p.name.lower() for p in store.projects_of(org.id)}
+    repos = [r for r in store.repos_of(org.id, project.name if project else None)
+             if r.project.lower() in known]
+    paged = page(request, repos, REPOS_PAGE_SIZE)
     if isinstance(paged, Response):
         return paged
-    page, headers = paged
-    value = []
-    for repo in page:
-        parent = store.repo_by_id(repo.parent_repo_id) if repo.parent_repo_id else None
-        value.append(_repo_json(listing, org, projects[repo.project.lower()], repo, parent))
+    shown, headers = paged
+    value = [repo_json(store, listing, org, repo) for repo in shown]
     return json_response(200, {"count": len(value), "value": value}, headers)

@@ -1,0 +1,1 @@
+"""Pull Requests - Create and Get."""

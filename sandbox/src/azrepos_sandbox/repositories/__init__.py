@@ -1,0 +1,1 @@
+"""Repositories - Create and Delete, Forks - List and Pushes - Create."""
