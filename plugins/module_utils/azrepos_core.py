@@ -87,6 +87,7 @@ __all__ = [
     "repository_json",
     "require_azure_compatible",
     "require_core",
+    "rest_module_main",
     "rotation",
     "run_reporting",
     "scrub",
@@ -180,6 +181,24 @@ def run_reporting(module, run):
     for message in logs.messages:
         module.warn(message)
     return result
+
+
+def rest_module_main(options, run, **module_kwargs):
+    """The whole ``main`` of a module that calls the REST API: the auth options and
+    ``options``, check mode, the core required, ``run`` reported (its ``diff`` only with
+    --diff)."""
+    from ansible.module_utils.basic import AnsibleModule
+
+    argument_spec = auth_argument_spec()
+    argument_spec.update(options)
+    exclusive = [("pat", "token"), *module_kwargs.pop("mutually_exclusive", [])]
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=exclusive, **module_kwargs)
+    require_core(module)
+    result = run_reporting(module, run)
+    if not module._diff:
+        result.pop("diff", None)
+    module.exit_json(**result)
 
 
 def make_client(module):

@@ -117,14 +117,11 @@ writes:
   type: int
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
-    auth_argument_spec,
     git_writes,
     make_client,
     pull_requests,
-    require_core,
-    run_reporting,
+    rest_module_main,
 )
 
 
@@ -150,8 +147,7 @@ def run(module):
 
 
 def main():
-    argument_spec = auth_argument_spec()
-    argument_spec.update(
+    rest_module_main(dict(
         project=dict(type="str", required=True),
         repository=dict(type="str", required=True),
         source=dict(type="str", required=True),
@@ -160,15 +156,7 @@ def main():
         description=dict(type="str", default=""),
         reviewers=dict(type="list", elements="str", default=[]),
         draft=dict(type="bool", default=False),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[("pat", "token")],
-    )
-    require_core(module)
-    result = run_reporting(module, run)
-    module.exit_json(**result)
+    ), run)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,9 @@ repositories:
     webUrl:
       description: The repository's page.
       type: str
+    projectId:
+      description: The project's id.
+      type: str
     defaultBranch:
       description: The default branch (V(refs/heads/main)); null for a disabled or empty repository.
       type: str
@@ -144,14 +147,11 @@ calls:
   sample: {"list repositories": 2}
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
-    auth_argument_spec,
     list_repositories,
     make_client,
     repository_json,
-    require_core,
-    run_reporting,
+    rest_module_main,
 )
 
 
@@ -173,19 +173,7 @@ def run(module):
 
 
 def main():
-    argument_spec = auth_argument_spec()
-    argument_spec.update(
-        project=dict(type="str"),
-        name_pattern=dict(type="str"),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[("pat", "token")],
-    )
-    require_core(module)
-    result = run_reporting(module, run)
-    module.exit_json(**result)
+    rest_module_main(dict(project=dict(type="str"), name_pattern=dict(type="str")), run)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-action:
+outcome:
   description: What happened (V(created), V(completed) for an empty repository given its first
     commit, V(unchanged), V(deleted), V(absent)).
   returned: always
@@ -126,14 +126,11 @@ writes:
   type: int
 """
 
-from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.azrepos.devenv.plugins.module_utils.azrepos_core import (
-    auth_argument_spec,
     make_client,
     new_repository,
     repository_json,
-    require_core,
-    run_reporting,
+    rest_module_main,
 )
 
 
@@ -166,7 +163,7 @@ def run(module):
         after = ""
     return dict(
         changed=change.changed,
-        action=change.action,
+        outcome=change.action,
         repository=repository_json(change.repository) if change.repository else None,
         files=change.files,
         commit=change.commit,
@@ -178,8 +175,7 @@ def run(module):
 
 
 def main():
-    argument_spec = auth_argument_spec()
-    argument_spec.update(
+    rest_module_main(dict(
         project=dict(type="str", required=True),
         name=dict(type="str", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -188,15 +184,7 @@ def main():
         license_holder=dict(type="str"),
         default_branch=dict(type="str", default="main"),
         confirm_delete=dict(type="bool", default=False),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[("pat", "token")],
-    )
-    require_core(module)
-    result = run_reporting(module, run)
-    module.exit_json(**result)
+    ), run)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ def run_create(args: argparse.Namespace) -> int:
     change = new_repository.ensure_present(ctx.client, args.project, args.name, files,
                                            default_branch=args.default_branch)
     emit(args.json, {"organization": ctx.org.url, "changed": change.changed,
-                     "action": change.action, "files": change.files, "commit": change.commit,
+                     "outcome": change.action, "files": change.files, "commit": change.commit,
                      "repository": repository_json(change.repository)
                      if change.repository else None}, _summary(change))
     return 0
@@ -83,5 +83,5 @@ def run_delete(args: argparse.Namespace) -> int:
             "for 30 days (Project settings > Repositories) and can be restored from there"
             if change.changed else f"{args.project}/{args.name}: not there; nothing to delete")
     emit(args.json, {"organization": ctx.org.url, "changed": change.changed,
-                     "action": change.action}, text)
+                     "outcome": change.action}, text)
     return 0

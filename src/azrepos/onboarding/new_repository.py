@@ -100,9 +100,10 @@ def _blob_ids(files: dict[str, str]) -> dict[str, str]:
 def ensure_present(client: AzureDevOpsClient, project: str, name: str, files: StarterFiles, *,
                    default_branch: str = "main", check_mode: bool = False) -> RepositoryChange:
     check_branch(default_branch)
-    existing = git_writes.find_repository(client, project, name)
+    listed = client.list_repositories(project)
+    existing = git_writes.find_repository(client, project, name, listed)
     if existing is None:
-        target = git_writes.find_project(client, project)
+        target = git_writes.find_project(client, project, listed)
         change = RepositoryChange("created", target.name, name, files=sorted(files(_year())))
         if check_mode:
             return change

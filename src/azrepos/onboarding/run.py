@@ -18,7 +18,7 @@ from .selection import check_request, matches, select
 def repository_json(repo: GitRepository) -> dict[str, object]:
     """The fields ``repos list --json`` and the Ansible module return for a repository."""
     return {
-        "project": repo.project, "name": repo.name, "id": repo.id,
+        "project": repo.project, "projectId": repo.project_id, "name": repo.name, "id": repo.id,
         "remoteUrl": repo.remote_url, "sshUrl": repo.ssh_url, "webUrl": repo.web_url,
         "defaultBranch": repo.default_branch, "size": repo.size,
         "isDisabled": repo.is_disabled, "isFork": repo.is_fork,

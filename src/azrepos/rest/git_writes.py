@@ -26,7 +26,13 @@ def _repos_path(project: Project | str, tail: str = "") -> str:
     return f"{quote(name, safe='')}/_apis/git/repositories{tail}"
 
 
-def find_project(client: AzureDevOpsClient, name: str) -> Project:
+def find_project(client: AzureDevOpsClient, name: str,
+                 listed: list[GitRepository] | None = None) -> Project:
+    """The project: from its repositories when they are already listed (one call and one
+    scope, vso.project, fewer), else from the projects list."""
+    for repo in listed or []:
+        if repo.project.casefold() == name.casefold() and repo.project_id:
+            return Project(repo.project_id, repo.project, "wellFormed")
     for project in client.list_projects():
         if project.name.casefold() == name.casefold():
             return project
@@ -34,8 +40,9 @@ def find_project(client: AzureDevOpsClient, name: str) -> Project:
                    hint=f"check the name; the projects are listed at {client.org.url}/_projects")
 
 
-def find_repository(client: AzureDevOpsClient, project: str, name: str) -> GitRepository | None:
-    for repo in client.list_repositories(project):
+def find_repository(client: AzureDevOpsClient, project: str, name: str,
+                    listed: list[GitRepository] | None = None) -> GitRepository | None:
+    for repo in client.list_repositories(project) if listed is None else listed:
         if repo.name.casefold() == name.casefold():
             return repo
     return None
