@@ -48,10 +48,16 @@ def credential_environment(environ: Mapping[str, str], org_url: str, authorizati
     uses: the credential is never on a command line or on disk."""
     scope = f"http.{org_url}/"
     entries = {f"{scope}.extraheader": f"Authorization: {authorization}"}
+    env = dict(environ)
     if ca_bundle:
         entries[f"{scope}.sslCAInfo"] = ca_bundle
+        # GIT_SSL_CAINFO beats every http.*.sslCAInfo: as the global setting instead, it still
+        # serves other hosts while the organization's own CA wins for its URL.
+        other = env.pop("GIT_SSL_CAINFO", None)
+        if other and other != ca_bundle:
+            entries["http.sslCAInfo"] = other
     count = int(environ.get("GIT_CONFIG_COUNT") or 0)
-    env = {**environ, "GIT_CONFIG_COUNT": str(count + len(entries))}
+    env["GIT_CONFIG_COUNT"] = str(count + len(entries))
     for n, (key, value) in enumerate(entries.items(), start=count):
         env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"] = key, value
     return env
