@@ -99,10 +99,7 @@ def pr_json(call: GitCall, repo: Repo, pr: PullRequest) -> dict[str, Any]:
 
 def create_pull_request(call: GitCall, records: PullRequestRecords, project: str | None,
                         repo_ref: str) -> Response:
-    refused = call.refuse(CODE_WRITE)
-    if refused is not None:
-        return refused
-    body = call.body()
+    body = call.write_body(CODE_WRITE)
     if isinstance(body, Response):
         return body
     repo = find_repo(call.store, call.org, project, repo_ref)

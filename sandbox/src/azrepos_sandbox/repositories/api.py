@@ -50,10 +50,7 @@ def _ref_id(value: Any) -> str | None:
 
 
 def create_repository(call: GitCall, path_project: str | None) -> Response:
-    refused = call.refuse(CODE_MANAGE)
-    if refused is not None:
-        return refused
-    body = call.body()
+    body = call.write_body(CODE_MANAGE)
     if isinstance(body, Response):
         return body
     name = _name(body)

@@ -47,6 +47,11 @@ class GitCall:
             return bad_request("The request body must be a JSON object.")
         return body
 
+    def write_body(self, scope: str) -> dict[str, Any] | Response:
+        """A write's JSON body, once its api-version and scope pass."""
+        refused = self.refuse(scope)
+        return refused if refused is not None else self.body()
+
     def git_dir(self, repo: Repo) -> Path:
         # Catalogue repositories are made on first use, as git serving makes them.
         return ensure_bare_repo(self.repos_root, repo.rel_path)

@@ -97,10 +97,7 @@ def _ref_update(body: dict[str, Any]) -> tuple[str, str] | Response:
 
 
 def create_push(call: GitCall, project: str | None, repo_ref: str) -> Response:
-    refused = call.refuse(CODE_WRITE)
-    if refused is not None:
-        return refused
-    body = call.body()
+    body = call.write_body(CODE_WRITE)
     if isinstance(body, Response):
         return body
     repo = find_repo(call.store, call.org, project, repo_ref)
