@@ -172,3 +172,16 @@ def test_a_read_only_pat_is_refused_naming_the_scope(tmp_path: Path, sandbox: Ru
     done = user.azrepos("repos", "create", "--org", user.org, "--project", "Tools", "nope")
     assert done.returncode == 1 and "vso.code_manage" in done.stderr
     assert user.env["AZURE_DEVOPS_EXT_PAT"] not in done.stdout + done.stderr
+
+
+def test_a_create_whose_push_failed_is_completed_by_the_next_run(dev: User) -> None:
+    dev.sandbox.admin("POST", "/_sandbox/faults",
+                      {"method": "POST", "path_contains": "/pushes", "status": 400, "count": 1})
+    code, _, err = create(dev, "half-made", "--gitignore", "Go")
+    assert code == 1 and "run the same command again" in err
+    listed = json.loads(dev.azrepos("repos", "list", "--org", dev.org, "--project", "Tools",
+                                    "--json", check=True).stdout)
+    [empty] = [r for r in listed["repositories"] if r["name"] == "half-made"]
+    assert empty["defaultBranch"] is None
+    code, done, err = create(dev, "half-made", "--gitignore", "Go")
+    assert code == 0 and done["outcome"] == "completed" and done["files"] == [".gitignore"]

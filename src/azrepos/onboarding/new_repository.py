@@ -117,7 +117,12 @@ def ensure_present(client: AzureDevOpsClient, project: str, name: str, files: St
                 raise
             return _compare(client, existing, files, default_branch, check_mode)
         change.repository = existing
-        change.commit = _push(client, existing, files, default_branch)
+        try:
+            change.commit = _push(client, existing, files, default_branch)
+        except ApiError as exc:
+            again = "the repository was created empty: run the same command again to push it"
+            exc.hint = f"{again}; {exc.hint}" if exc.hint else again
+            raise
         change.repository = git_writes.find_repository(client, project, name) or existing
         return change
     return _compare(client, existing, files, default_branch, check_mode)
