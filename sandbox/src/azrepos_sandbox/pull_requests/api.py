@@ -11,7 +11,6 @@ from azrepos_sandbox.http_types import Response, json_response, tf_error
 from azrepos_sandbox.identity.identities import identity_ref
 from azrepos_sandbox.paging import skip_page
 from azrepos_sandbox.projects.api import repo_json
-from azrepos_sandbox.projects.lookup import find_repo
 from azrepos_sandbox.pull_requests.records import (
     STATUSES,
     DuplicatePullRequest,
@@ -102,7 +101,7 @@ def create_pull_request(call: GitCall, records: PullRequestRecords, project: str
     body = call.write_body(CODE_WRITE)
     if isinstance(body, Response):
         return body
-    repo = find_repo(call.store, call.org, project, repo_ref)
+    repo = call.repo(project, repo_ref)
     if isinstance(repo, Response):
         return repo
     source = _branch(call, repo, body, "sourceRefName")
@@ -130,10 +129,7 @@ def create_pull_request(call: GitCall, records: PullRequestRecords, project: str
 
 def list_pull_requests(call: GitCall, records: PullRequestRecords, project: str | None,
                        repo_ref: str) -> Response:
-    refused = call.refuse(CODE_READ)
-    if refused is not None:
-        return refused
-    repo = find_repo(call.store, call.org, project, repo_ref)
+    repo = call.readable_repo(CODE_READ, project, repo_ref)
     if isinstance(repo, Response):
         return repo
     status = call.request.query.get("searchcriteria.status", "active").lower()

@@ -10,7 +10,7 @@ from typing import Any
 from azrepos_sandbox.git.bare import create_empty, create_fork
 from azrepos_sandbox.http_types import Response, json_response, tf_error
 from azrepos_sandbox.projects.api import repo_json
-from azrepos_sandbox.projects.lookup import find_project, find_repo
+from azrepos_sandbox.projects.lookup import find_project
 from azrepos_sandbox.repositories.context import (
     CODE_MANAGE,
     CODE_READ,
@@ -68,8 +68,7 @@ def create_repository(call: GitCall, path_project: str | None) -> Response:
         parent_id = _ref_id(parent_ref)
         if parent_id is None:
             return bad_request("parentRepository needs an id.")
-        parent = find_repo(call.store, call.org,
-                           _ref_id(parent_ref.get("project")) or project.name, parent_id)
+        parent = call.repo(_ref_id(parent_ref.get("project")) or project.name, parent_id)
         if isinstance(parent, Response):
             return parent
     if call.store.repo(call.org.id, project.name, name) is not None:
@@ -94,10 +93,7 @@ def create_repository(call: GitCall, path_project: str | None) -> Response:
 
 
 def delete_repository(call: GitCall, project: str | None, repo_ref: str) -> Response:
-    refused = call.refuse(CODE_MANAGE)
-    if refused is not None:
-        return refused
-    repo = find_repo(call.store, call.org, project, repo_ref)
+    repo = call.readable_repo(CODE_MANAGE, project, repo_ref)
     if isinstance(repo, Response):
         return repo
     call.store.recycle_repo(repo, call.principal.user.id)
@@ -106,10 +102,7 @@ def delete_repository(call: GitCall, project: str | None, repo_ref: str) -> Resp
 
 def list_forks(call: GitCall, project: str | None, repo_ref: str, collection_id: str
                ) -> Response:
-    refused = call.refuse(CODE_READ, preview=True)
-    if refused is not None:
-        return refused
-    repo = find_repo(call.store, call.org, project, repo_ref)
+    repo = call.readable_repo(CODE_READ, project, repo_ref, preview=True)
     if isinstance(repo, Response):
         return repo
     if collection_id.lower() != call.org.id.lower():

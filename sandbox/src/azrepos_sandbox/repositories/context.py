@@ -12,6 +12,7 @@ from azrepos_sandbox.api_version import check_api_version
 from azrepos_sandbox.http_types import Request, Response, tf_error
 from azrepos_sandbox.identity.pat_auth import Principal, missing_scope
 from azrepos_sandbox.projects.api import Listing
+from azrepos_sandbox.projects.lookup import find_repo
 from azrepos_sandbox.seed import ensure_bare_repo
 from azrepos_sandbox.store import Org, Repo, Store
 
@@ -51,6 +52,16 @@ class GitCall:
         """A write's JSON body, once its api-version and scope pass."""
         refused = self.refuse(scope)
         return refused if refused is not None else self.body()
+
+    def repo(self, project: str | None, repo_ref: str) -> Repo | Response:
+        """The repository the path names (by name or id), or the 404."""
+        return find_repo(self.store, self.org, project, repo_ref)
+
+    def readable_repo(self, scope: str, project: str | None, repo_ref: str, *,
+                      preview: bool = False) -> Repo | Response:
+        """The repository, once the api-version and ``scope`` pass."""
+        refused = self.refuse(scope, preview=preview)
+        return refused if refused is not None else self.repo(project, repo_ref)
 
     def git_dir(self, repo: Repo) -> Path:
         # Catalogue repositories are made on first use, as git serving makes them.

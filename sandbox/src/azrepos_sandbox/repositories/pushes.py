@@ -23,7 +23,6 @@ from azrepos_sandbox.git.commits import (
 from azrepos_sandbox.http_types import Response, json_response, tf_error
 from azrepos_sandbox.identity.identities import identity_ref
 from azrepos_sandbox.projects.api import repo_json
-from azrepos_sandbox.projects.lookup import find_repo
 from azrepos_sandbox.repositories.context import CODE_WRITE, GitCall, bad_request
 from azrepos_sandbox.store import Repo, Store, utc_now
 from azrepos_sandbox.wire_time import to_wire
@@ -100,7 +99,7 @@ def create_push(call: GitCall, project: str | None, repo_ref: str) -> Response:
     body = call.write_body(CODE_WRITE)
     if isinstance(body, Response):
         return body
-    repo = find_repo(call.store, call.org, project, repo_ref)
+    repo = call.repo(project, repo_ref)
     if isinstance(repo, Response):
         return repo
     if repo.is_disabled:
