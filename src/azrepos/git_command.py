@@ -18,11 +18,10 @@ def run_git(*args: str, timeout: float = 30, environ: Mapping[str, str] | None =
         raise ConfigError("git is not installed", hint="install git, then run again")
     env = {**(os.environ if environ is None else environ), "GIT_TERMINAL_PROMPT": "0",
            "GCM_INTERACTIVE": "never"}
-    if input_text is not None:
-        return subprocess.run([git, *args], capture_output=True, text=True, timeout=timeout,
-                              env=env, check=False, input=input_text)
+    feed: dict[str, object] = ({"input": input_text} if input_text is not None
+                               else {"stdin": subprocess.DEVNULL})
     return subprocess.run([git, *args], capture_output=True, text=True, timeout=timeout, env=env,
-                          check=False, stdin=subprocess.DEVNULL)
+                          check=False, **feed)  # type: ignore[call-overload]
 
 
 def read_config(*args: str) -> str:

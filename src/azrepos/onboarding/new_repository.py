@@ -104,7 +104,8 @@ def ensure_present(client: AzureDevOpsClient, project: str, name: str, files: St
     existing = git_writes.find_repository(client, project, name, listed)
     if existing is None:
         target = git_writes.find_project(client, project, listed)
-        change = RepositoryChange("created", target.name, name, files=sorted(files(_year())))
+        content = files(_year())
+        change = RepositoryChange("created", target.name, name, files=sorted(content))
         if check_mode:
             return change
         try:
@@ -118,7 +119,7 @@ def ensure_present(client: AzureDevOpsClient, project: str, name: str, files: St
             return _compare(client, existing, files, default_branch, check_mode)
         change.repository = existing
         try:
-            change.commit = _push(client, existing, files, default_branch)
+            change.commit = _push(client, existing, content, default_branch)
         except ApiError as exc:
             again = "the repository was created empty: run the same command again to push it"
             exc.hint = f"{again}; {exc.hint}" if exc.hint else again
@@ -132,8 +133,8 @@ def _year() -> int:
     return datetime.now(UTC).year
 
 
-def _push(client: AzureDevOpsClient, repo: GitRepository, files: StarterFiles, branch: str) -> str:
-    content = files(_year())
+def _push(client: AzureDevOpsClient, repo: GitRepository, content: dict[str, str],
+          branch: str) -> str:
     comment = "Add " + " and ".join(sorted(content))
     return git_writes.push_files(client, repo, branch, content, comment)
 
@@ -141,11 +142,11 @@ def _push(client: AzureDevOpsClient, repo: GitRepository, files: StarterFiles, b
 def _compare(client: AzureDevOpsClient, repo: GitRepository, files: StarterFiles, branch: str,
              check_mode: bool) -> RepositoryChange:
     if not repo.default_branch:  # created, but its first push never happened
-        change = RepositoryChange("completed", repo.project, repo.name, repo,
-                                  sorted(files(_year())))
+        content = files(_year())
+        change = RepositoryChange("completed", repo.project, repo.name, repo, sorted(content))
         if not check_mode:
             try:
-                change.commit = _push(client, repo, files, branch)
+                change.commit = _push(client, repo, content, branch)
             except ApiError as exc:
                 if not git_writes.conflict(exc, git_writes.STALE_REF):
                     raise

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..errors import ApiError, NotFound, UsageError
+from ..urls import repo_https_url
 from .client import CODE_SCOPE, LIST_API_VERSION, AzureDevOpsClient
 from .models import GitRepository, Project, PullRequest
 
@@ -123,7 +124,7 @@ def create_pull_request(client: AzureDevOpsClient, repo: GitRepository, body: di
                           missing=(f"the source branch {body['sourceRefName']} is not in "
                                    f"{repo.project}/{repo.name}",
                                    "push the branch first (git push -u origin BRANCH)"))
-    return PullRequest.from_json(data or {}, client.org.url)
+    return PullRequest.from_json(data or {}, repo_https_url(client.org, repo.project, repo.name))
 
 
 def list_pull_requests(client: AzureDevOpsClient, repo: GitRepository, **criteria: str
@@ -134,7 +135,8 @@ def list_pull_requests(client: AzureDevOpsClient, repo: GitRepository, **criteri
                           _repos_path(repo.project, f"/{repo.id}/pullrequests"),
                           label="list pull requests", scope=CODE_SCOPE, params=params,
                           api_version=LIST_API_VERSION) or {}
-    return [PullRequest.from_json(item, client.org.url) for item in data.get("value", [])]
+    page = repo_https_url(client.org, repo.project, repo.name)
+    return [PullRequest.from_json(item, page) for item in data.get("value", [])]
 
 
 def conflict(exc: ApiError, code: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -150,12 +149,14 @@ class PullRequest:
     web_url: str
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], org_url: str = "") -> PullRequest:
+    def from_json(cls, data: dict[str, Any], repo_web_url: str = "") -> PullRequest:
+        """``repo_web_url``: the repository's page, under which the pull request's page is."""
         repo = data.get("repository") or {}
         project = (repo.get("project") or {}).get("name", "")
         number = int(data.get("pullRequestId") or 0)
-        web = (f"{org_url}/{quote(project)}/_git/{quote(repo.get('name', ''))}/pullrequest/{number}"
-               if org_url and project else str(data.get("url") or ""))
+        web = (f"{repo_web_url}/pullrequest/{number}" if repo_web_url
+               else str(data.get("url") or ""))
+        creator = data.get("createdBy") or {}
         return cls(
             id=number,
             title=str(data.get("title") or ""),
@@ -163,8 +164,7 @@ class PullRequest:
             source=str(data.get("sourceRefName") or ""),
             target=str(data.get("targetRefName") or ""),
             is_draft=bool(data.get("isDraft", False)),
-            created_by=str((data.get("createdBy") or {}).get("uniqueName")
-                           or (data.get("createdBy") or {}).get("displayName") or ""),
+            created_by=str(creator.get("uniqueName") or creator.get("displayName") or ""),
             reviewers=tuple(str(r.get("uniqueName") or r.get("displayName") or r.get("id", ""))
                             for r in data.get("reviewers") or []),
             repository=f"{project}/{repo.get('name', '')}".strip("/"),
